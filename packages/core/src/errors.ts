@@ -7,9 +7,14 @@
  *   Each AWS error code is its own subclass (see api/errors.ts) so a handler throws by name.
  */
 export class StatesError extends Error {
+  /**
+   * @param located the cause already says where it happened; otherwise the interpreter prefixes
+   *   runtime errors with "An error occurred while executing the state ..." as AWS does.
+   */
   constructor(
     readonly error: string,
-    readonly cause: string,
+    override readonly cause: string,
+    readonly located = false,
   ) {
     super(`${error}: ${cause}`);
     this.name = 'StatesError';

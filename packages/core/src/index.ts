@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './asl/types.js';
+export * from './interpreter/index.js';

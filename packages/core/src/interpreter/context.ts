@@ -1,0 +1,25 @@
+import type { Cursor, ExecutionInfo } from './types.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The context object (`$$`) a state sees. */
+export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToken?: string): Record<string, unknown> {
+  const ctx: Record<string, unknown> = {
+    Execution: {
+      Id: execution.arn,
+      Input: JSON.parse(execution.input),
+      Name: execution.name,
+      RoleArn: execution.roleArn,
+      StartTime: iso(execution.startTime),
+      RedriveCount: execution.redriveCount,
+    },
+    State: {
+      EnteredTime: iso(cursor.enteredTime),
+      Name: cursor.state,
+      RetryCount: cursor.attempts.reduce((a, b) => a + b, 0),
+    },
+    StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineName },
+  };
+  if (taskToken !== undefined) ctx.Task = { Token: taskToken };
+  return ctx;
+}

@@ -1,0 +1,92 @@
+import type { TaskState } from '../../asl/types.js';
+import { StatesError } from '../../errors.js';
+import { applyInputPath, applyOutputPath, applyResultPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { payload } from '../recorder.js';
+import type { PendingTask } from '../types.js';
+import { successor, type Outcome, type StateContext } from './state-context.js';
+
+const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:activity:.+$/;
+
+export function isActivityResource(resource: string): boolean {
+  return ACTIVITY_ARN.test(resource);
+}
+
+/**
+ * Task on an activity: schedule it and wait for a worker's answer, a timeout or a heartbeat
+ * timeout. Other resources belong to the integrations work and fail at run time for now.
+ */
+export function runTask(state: TaskState, sc: StateContext): Outcome {
+  if (!isActivityResource(state.Resource)) {
+    throw new StatesError('States.Runtime', `The resource '${state.Resource}' is not supported by this service.`);
+  }
+  const { wake, cursor, recorder } = sc;
+  const task = cursor.task;
+  if (task && wake.kind === 'taskSucceeded') {
+    recorder.add('ActivitySucceeded', { activitySucceededEventDetails: payload('output', wake.output) });
+    return finish(state, sc, JSON.parse(wake.output));
+  }
+  if (task && wake.kind === 'taskFailed') {
+    recorder.add('ActivityFailed', { activityFailedEventDetails: defined({ error: wake.error, cause: wake.cause }) });
+    return { kind: 'error', error: wake.error, cause: wake.cause };
+  }
+  if (task && wake.kind === 'taskTimedOut') {
+    const error = wake.heartbeat ? 'States.HeartbeatTimeout' : 'States.Timeout';
+    recorder.add('ActivityTimedOut', { activityTimedOutEventDetails: { error } });
+    return { kind: 'error', error };
+  }
+  return schedule(state, sc);
+}
+
+function schedule(state: TaskState, sc: StateContext): Outcome {
+  if (sc.options.activityExists && !sc.options.activityExists(state.Resource)) {
+    throw new StatesError('States.Runtime', `The activity ${state.Resource} does not exist.`);
+  }
+  const token = sc.options.newToken();
+  const paths = sc.paths(token);
+  let input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+  if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
+  const timeoutSeconds = seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSecondsPath', sc);
+  const heartbeatSeconds = seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', sc);
+  const text = JSON.stringify(input);
+  const event = sc.recorder.add('ActivityScheduled', {
+    activityScheduledEventDetails: defined({
+      resource: state.Resource,
+      ...payload('input', text),
+      timeoutInSeconds: timeoutSeconds,
+      heartbeatInSeconds: heartbeatSeconds,
+    }),
+  });
+  const pending: PendingTask = defined({
+    token,
+    resource: state.Resource,
+    input: text,
+    scheduledAt: sc.now,
+    scheduledEventId: event.id,
+    timeoutSeconds,
+    heartbeatSeconds,
+  });
+  return { kind: 'suspend', suspension: { kind: 'activity', task: pending }, patch: { task: pending } };
+}
+
+function finish(state: TaskState, sc: StateContext, result: unknown): Outcome {
+  const paths = sc.paths(sc.cursor.task?.token);
+  if (state.ResultSelector !== undefined) result = evaluatePayloadTemplate(state.ResultSelector, result, paths, 'ResultSelector');
+  const output = applyOutputPath(state.OutputPath, applyResultPath(state.ResultPath, sc.cursor.input, result), paths);
+  return { kind: 'exit', output, next: successor(state) };
+}
+
+function seconds(literal: number | string | undefined, path: string | undefined, field: string, sc: StateContext): number | undefined {
+  if (typeof literal === 'number') return literal;
+  if (path === undefined) return undefined;
+  const value = evaluatePath(path, sc.cursor.input, sc.paths());
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new StatesError('States.Runtime', `The ${field} parameter does not reference a valid positive integer: ${path} == ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Drops undefined members so optional details do not appear as keys. */
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

@@ -1,0 +1,110 @@
+import type { StateMachineDefinition } from '../asl/types.js';
+
+/** What an execution is, independent of where it is stored. Times are epoch milliseconds. */
+export interface ExecutionInfo {
+  arn: string;
+  name: string;
+  stateMachineArn: string;
+  stateMachineName: string;
+  roleArn: string;
+  startTime: number;
+  /** The execution input as JSON text. */
+  input: string;
+  redriveCount: number;
+}
+
+/** A pending activity task: what the execution waits for while a Task state runs. */
+export interface PendingTask {
+  token: string;
+  resource: string;
+  /** Effective input (after InputPath/Parameters), as JSON text. */
+  input: string;
+  scheduledAt: number;
+  scheduledEventId: number;
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/** Where an execution stands between two steps; stored as JSON with the execution. */
+export interface Cursor {
+  state: string;
+  /** The state's raw input (before InputPath). */
+  input: unknown;
+  /** StateEntered is already in history (a resumed state does not enter again). */
+  entered: boolean;
+  enteredTime: number;
+  /** Id of the StateEntered event; runtime error causes cite it. */
+  enteredEventId: number;
+  /** Attempts used per retrier index of the current state. */
+  attempts: number[];
+  task?: PendingTask;
+  /** Wait state or retry backoff deadline. */
+  until?: number;
+  /** Why we wait until `until`: a Wait state finishing, or a retry re-running the state. */
+  untilKind?: 'wait' | 'retry';
+  variables?: Record<string, unknown>;
+}
+
+/** Why a step runs. */
+export type Wake =
+  | { kind: 'start' }
+  | { kind: 'continue' }
+  | { kind: 'timer' }
+  | { kind: 'taskSucceeded'; output: string }
+  | { kind: 'taskFailed'; error?: string; cause?: string }
+  | { kind: 'taskTimedOut'; heartbeat: boolean };
+
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  /** Epoch milliseconds; the API renders it as AWS's epoch seconds. */
+  timestamp: number;
+  type: string;
+  [details: string]: unknown;
+}
+
+export type CloseStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface Closing {
+  status: CloseStatus;
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** What the execution waits for after a step. */
+export type Suspension =
+  | { kind: 'timer'; at: number }
+  | { kind: 'activity'; task: PendingTask }
+  /** The step hit its transition budget; the worker re-enqueues it at once. */
+  | { kind: 'continue' };
+
+export interface StepResult {
+  events: HistoryEvent[];
+  /** Absent when the execution closed. */
+  cursor?: Cursor;
+  closing?: Closing;
+  suspension?: Suspension;
+}
+
+export interface StepInput {
+  definition: StateMachineDefinition;
+  execution: ExecutionInfo;
+  /** Undefined before the first step. */
+  cursor?: Cursor;
+  /** History length so far: the id of the last event. */
+  lastEventId: number;
+  wake: Wake;
+  now: number;
+}
+
+export interface StepOptions {
+  /** Transitions run in one step before yielding (rule 4 batches, bounded so one job stays short). */
+  maxTransitions?: number;
+  /** Makes task tokens; injected so the interpreter stays pure. */
+  newToken: () => string;
+  /** Whether an activity ARN names an existing activity (the worker looks them up before the step). */
+  activityExists?: (activityArn: string) => boolean;
+  /** Random in [0, 1) for retry jitter; injected for tests. */
+  random?: () => number;
+}

@@ -1,0 +1,38 @@
+--[[
+  Commits one step of an execution: appends its history events and updates its record,
+  only if nobody committed since the caller read it (the fence).
+
+  KEYS[1] execution hash
+  KEYS[2] history list
+  ARGV[1] expected sequence (history length the caller read)
+  ARGV[2] expected wake id, or '*' for any (StopExecution)
+  ARGV[3] n: number of events, then ARGV[4 .. 3+n] the events as JSON
+  ARGV[4+n] m: number of fields to delete, then m field names
+  then field/value pairs to set
+
+  Returns  1 committed
+          -1 no such execution
+          -2 fenced: the sequence or the wake moved, or the execution is closed
+]]
+local seq = redis.call('HGET', KEYS[1], 'seq')
+if not seq then return -1 end
+if seq ~= ARGV[1] then return -2 end
+if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -2 end
+if ARGV[2] ~= '*' and redis.call('HGET', KEYS[1], 'wake') ~= ARGV[2] then return -2 end
+
+local n = tonumber(ARGV[3])
+local i = 4
+if n > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, i + n - 1))
+end
+i = i + n
+local m = tonumber(ARGV[i])
+i = i + 1
+if m > 0 then
+  redis.call('HDEL', KEYS[1], unpack(ARGV, i, i + m - 1))
+end
+i = i + m
+if i <= #ARGV then
+  redis.call('HSET', KEYS[1], unpack(ARGV, i, #ARGV))
+end
+return 1

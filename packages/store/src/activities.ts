@@ -1,0 +1,60 @@
+import { keys } from './keys.js';
+import type { RedisHandle } from './redis.js';
+import { createIfAbsent, pageIndex } from './resources.js';
+
+export interface ActivityRecord {
+  arn: string;
+  name: string;
+  createdAt: number;
+}
+
+/** A scheduled task as it sits in an activity's list. */
+export interface QueuedTask {
+  token: string;
+  input: string;
+}
+
+export class ActivityStore {
+  constructor(private readonly h: RedisHandle) {}
+
+  async create(rec: ActivityRecord): Promise<ActivityRecord | undefined> {
+    const existing = await createIfAbsent(this.h, keys.activity(rec.name), { arn: rec.arn, name: rec.name, created: String(rec.createdAt) });
+    if (existing) return { arn: existing.arn!, name: existing.name!, createdAt: Number(existing.created) };
+    await this.h.redis.zadd(keys.activities(), rec.createdAt, rec.name);
+    return undefined;
+  }
+
+  async get(name: string): Promise<ActivityRecord | undefined> {
+    const f = await this.h.redis.hgetall(keys.activity(name));
+    return f.arn ? { arn: f.arn, name: f.name!, createdAt: Number(f.created) } : undefined;
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.h.redis.exists(keys.activity(name))) === 1;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.h.redis.del(keys.activity(name), keys.activityTasks(name));
+    await this.h.redis.zrem(keys.activities(), name);
+  }
+
+  async page(offset: number, limit: number): Promise<{ items: ActivityRecord[]; more: boolean }> {
+    const { members, more } = await pageIndex(this.h, keys.activities(), offset, limit);
+    const items = (await Promise.all(members.map((m) => this.get(m)))).filter((r): r is ActivityRecord => !!r);
+    return { items, more };
+  }
+
+  /** Hands a task to the activity's pollers. A duplicate push is harmless: starting a task is fenced. */
+  async push(name: string, task: QueuedTask): Promise<void> {
+    await this.h.redis.rpush(keys.activityTasks(name), JSON.stringify(task));
+  }
+
+  /**
+   * Waits up to `seconds` for a task on a connection of its own (a blocking read holds it).
+   * Returns undefined on time-out.
+   */
+  async take(blocking: RedisHandle['redis'], name: string, seconds: number): Promise<QueuedTask | undefined> {
+    const res = await blocking.blpop(keys.activityTasks(name), seconds);
+    return res ? (JSON.parse(res[1]) as QueuedTask) : undefined;
+  }
+}

@@ -1,0 +1,7 @@
+export * from './keys.js';
+export * from './redis.js';
+export * from './executions.js';
+export * from './state-machines.js';
+export * from './activities.js';
+export * from './tags.js';
+export * from './queue.js';

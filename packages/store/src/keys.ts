@@ -1,0 +1,43 @@
+/**
+ * The Redis key layout: the only place that knows it. Every key of one execution carries the
+ * same hash tag `{<stateMachineName>:<executionName>}`, so the execution's Lua scripts run on
+ * Redis Cluster too (DESIGN.md rule 7). Names cannot contain braces (AWS name rules), so a name
+ * never breaks a tag.
+ */
+const P = 'rs';
+
+/** The part of an execution ARN after `:execution:` — `<smName>:<execName>`, unique per account and region. */
+export function executionId(executionArn: string): string {
+  const at = executionArn.indexOf(':execution:');
+  const express = executionArn.indexOf(':express:');
+  if (at >= 0) return executionArn.slice(at + ':execution:'.length);
+  if (express >= 0) return executionArn.slice(express + ':express:'.length);
+  throw new Error(`not an execution ARN: ${executionArn}`);
+}
+
+export const keys = {
+  /** Hash: one execution's record (status, input, cursor, sequence, pending task). */
+  execution: (id: string) => `${P}:x:{${id}}`,
+  /** List: one execution's history events as JSON, oldest first. */
+  history: (id: string) => `${P}:h:{${id}}`,
+  /** Hash: a state machine. */
+  stateMachine: (name: string) => `${P}:sm:{${name}}`,
+  /** Sorted set: state machine names by creation time. */
+  stateMachines: () => `${P}:sms`,
+  /** Sorted set: a state machine's execution names by start time (ms). */
+  stateMachineExecutions: (name: string) => `${P}:sx:{${name}}`,
+  /** String: a definition text by its content hash; executions point at it so updates never change them. */
+  definition: (sha: string) => `${P}:def:{${sha}}`,
+  /** Hash: an activity. */
+  activity: (name: string) => `${P}:act:{${name}}`,
+  /** Sorted set: activity names by creation time. */
+  activities: () => `${P}:acts`,
+  /** List: tasks scheduled on an activity, waiting for GetActivityTask. */
+  activityTasks: (name: string) => `${P}:aq:{${name}}`,
+  /** Hash: tags of the resource with this ARN. */
+  tags: (arn: string) => `${P}:tags:{${arn}}`,
+} as const;
+
+/** BullMQ's key prefix: one hash tag so its multi-key scripts stay in one Cluster slot. */
+export const QUEUE_PREFIX = '{rsq}';
+export const STEP_QUEUE = 'steps';

@@ -1,0 +1,48 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { executionId, QUEUE_PREFIX, STEP_QUEUE } from './keys.js';
+
+/**
+ * A job asks the worker fleet to move one execution on. `w` is the wake it answers: the
+ * execution's wake id for start/continue/timer jobs, the pending task's nonce for task jobs.
+ * A job whose wake no longer matches does nothing, so replays are harmless.
+ */
+export type StepJob =
+  | { k: 'start' | 'continue' | 'timer'; e: string; w: string }
+  | { k: 'taskSucceeded'; e: string; w: string; output: string }
+  | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string }
+  | { k: 'taskTimeout'; e: string; w: string; heartbeat: boolean; n: number }
+  | { k: 'execTimeout'; e: string; w: string };
+
+/** Deterministic job ids (rule 2): the same request or replayed step enqueues the same job once. */
+export function stepJobId(job: StepJob): string {
+  // BullMQ ids may not contain ':'; names cannot contain '/', so '/' separates safely.
+  const parts = [executionId(job.e).replace(':', '/'), job.w, job.k];
+  if (job.k === 'taskTimeout') parts.push(job.heartbeat ? `hb${job.n}` : 'to');
+  return parts.join('/');
+}
+
+const DEFAULTS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: { age: 24 * 3600 },
+  attempts: 20,
+  backoff: { type: 'exponential', delay: 50 },
+};
+
+export class StepQueue {
+  readonly queue: Queue<StepJob>;
+
+  constructor(connection: Redis) {
+    this.queue = new Queue<StepJob>(STEP_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: DEFAULTS });
+  }
+
+  async add(job: StepJob, delayMs = 0): Promise<void> {
+    const opts: JobsOptions = { jobId: stepJobId(job) };
+    if (delayMs > 0) opts.delay = delayMs;
+    await this.queue.add(job.k, job, opts);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

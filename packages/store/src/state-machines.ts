@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { keys } from './keys.js';
+import type { RedisHandle } from './redis.js';
+import { createIfAbsent, pageIndex, type Fields } from './resources.js';
+
+export interface StateMachineRecord {
+  arn: string;
+  name: string;
+  type: 'STANDARD' | 'EXPRESS';
+  definition: string;
+  definitionSha: string;
+  roleArn: string;
+  createdAt: number;
+  revisionId: string;
+  description?: string;
+  loggingConfiguration?: string;
+  tracingConfiguration?: string;
+}
+
+export function definitionSha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export class StateMachineStore {
+  constructor(private readonly h: RedisHandle) {}
+
+  /** Stores the definition text under its hash; executions read it from there, never from the machine. */
+  async putDefinition(text: string): Promise<string> {
+    const sha = definitionSha(text);
+    await this.h.redis.set(keys.definition(sha), text);
+    return sha;
+  }
+
+  async getDefinition(sha: string): Promise<string | undefined> {
+    return (await this.h.redis.get(keys.definition(sha))) ?? undefined;
+  }
+
+  /** Returns undefined when created, else the existing record. */
+  async create(rec: StateMachineRecord): Promise<StateMachineRecord | undefined> {
+    await this.putDefinition(rec.definition);
+    const existing = await createIfAbsent(this.h, keys.stateMachine(rec.name), toFields(rec));
+    if (existing) return fromFields(existing);
+    await this.h.redis.zadd(keys.stateMachines(), rec.createdAt, rec.name);
+    return undefined;
+  }
+
+  async get(name: string): Promise<StateMachineRecord | undefined> {
+    const f = await this.h.redis.hgetall(keys.stateMachine(name));
+    return f.arn ? fromFields(f) : undefined;
+  }
+
+  async update(rec: StateMachineRecord): Promise<void> {
+    await this.putDefinition(rec.definition);
+    await this.h.redis.hset(keys.stateMachine(rec.name), toFields(rec));
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.h.redis.del(keys.stateMachine(name));
+    await this.h.redis.zrem(keys.stateMachines(), name);
+  }
+
+  async page(offset: number, limit: number): Promise<{ items: StateMachineRecord[]; more: boolean }> {
+    const { members, more } = await pageIndex(this.h, keys.stateMachines(), offset, limit);
+    const items = (await Promise.all(members.map((m) => this.get(m)))).filter((r): r is StateMachineRecord => !!r);
+    return { items, more };
+  }
+
+  /** Indexes an execution under its state machine for ListExecutions (newest first). */
+  async indexExecution(stateMachineName: string, executionName: string, startDate: number): Promise<void> {
+    await this.h.redis.zadd(keys.stateMachineExecutions(stateMachineName), startDate, executionName);
+  }
+
+  async executionNames(stateMachineName: string, offset: number, limit: number): Promise<{ members: string[]; more: boolean }> {
+    return pageIndex(this.h, keys.stateMachineExecutions(stateMachineName), offset, limit, true);
+  }
+}
+
+function toFields(r: StateMachineRecord): Fields {
+  const f: Fields = {
+    arn: r.arn,
+    name: r.name,
+    type: r.type,
+    definition: r.definition,
+    sha: r.definitionSha,
+    role: r.roleArn,
+    created: String(r.createdAt),
+    rev: r.revisionId,
+  };
+  if (r.description !== undefined) f.description = r.description;
+  if (r.loggingConfiguration !== undefined) f.logging = r.loggingConfiguration;
+  if (r.tracingConfiguration !== undefined) f.tracing = r.tracingConfiguration;
+  return f;
+}
+
+function fromFields(f: Fields): StateMachineRecord {
+  const r: StateMachineRecord = {
+    arn: f.arn!,
+    name: f.name!,
+    type: f.type as 'STANDARD' | 'EXPRESS',
+    definition: f.definition!,
+    definitionSha: f.sha!,
+    roleArn: f.role!,
+    createdAt: Number(f.created),
+    revisionId: f.rev!,
+  };
+  if (f.description !== undefined) r.description = f.description;
+  if (f.logging !== undefined) r.loggingConfiguration = f.logging;
+  if (f.tracing !== undefined) r.tracingConfiguration = f.tracing;
+  return r;
+}
