@@ -1,0 +1,3 @@
+export { evaluateChoiceRule, selectChoice } from './evaluate.js';
+export { parseTimestamp, isTimestamp } from './timestamp.js';
+export { stringMatches } from './string-matches.js';
