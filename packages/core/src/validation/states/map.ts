@@ -1,0 +1,77 @@
+import { at, isObject } from '../diagnostics.js';
+import type { StateCheck } from '../context.js';
+import { labelProblem } from '../label.js';
+import { checkNumber } from '../numbers.js';
+import { checkPath, checkResultPath, checkTemplateFor } from '../payload.js';
+
+export function checkMap(check: StateCheck): void {
+  const { state, location, walk } = check;
+  const d = walk.d;
+  checkLabel(check);
+  const hasProcessor = 'ItemProcessor' in state;
+  const hasIterator = 'Iterator' in state;
+  if (hasProcessor && hasIterator) d.schema('These fields cannot be specified together: [ItemProcessor, Iterator]', location);
+  else if (!hasProcessor && !hasIterator) d.schema('These fields are required: [ItemProcessor]', location);
+  checkNumber(check, state, 'MaxConcurrency', { min: 0, max: 2147483647 });
+  checkNumber(check, state, 'ToleratedFailurePercentage', { min: 0, max: 100, integer: false });
+  checkNumber(check, state, 'ToleratedFailureCount', { min: 0, max: 2147483647 });
+  for (const field of ['MaxConcurrency', 'ToleratedFailurePercentage', 'ToleratedFailureCount']) {
+    if (field in state && `${field}Path` in state) d.schema(`These fields cannot be specified together: [${field}, ${field}Path]`, location);
+  }
+  if (check.language === 'JSONPath') {
+    for (const field of ['InputPath', 'OutputPath', 'ItemsPath']) checkPath(state, field, location, d);
+    for (const field of ['MaxConcurrencyPath', 'ToleratedFailurePercentagePath', 'ToleratedFailureCountPath']) checkPath(state, field, location, d, false);
+    checkResultPath(state, location, d);
+    for (const field of ['Parameters', 'ItemSelector', 'ResultSelector']) {
+      if (state[field] !== undefined) checkTemplateFor('JSONPath', state[field], at(location, field), d);
+    }
+  } else {
+    for (const field of ['Items', 'ItemSelector']) {
+      if (state[field] !== undefined) checkTemplateFor('JSONata', state[field], at(location, field), d);
+    }
+  }
+  checkReader(check);
+  const processorField = hasProcessor ? 'ItemProcessor' : 'Iterator';
+  const processor = state[processorField];
+  if (processor !== undefined) {
+    if (hasProcessor && isObject(processor)) checkProcessorConfig(check, processor['ProcessorConfig'], at(location, 'ItemProcessor'));
+    walk.container(processor, at(location, processorField), 'processor');
+  }
+}
+
+function checkLabel(check: StateCheck): void {
+  const label = check.state['Label'];
+  if (label === undefined) return;
+  const location = at(check.location, 'Label');
+  if (typeof label !== 'string') return check.walk.d.schema("Expected value of type String at field 'Label'", location);
+  const problem = labelProblem(label);
+  if (problem !== undefined) check.walk.d.error('INVALID_LABEL_NAME', problem, location);
+}
+
+function checkProcessorConfig(check: StateCheck, config: unknown, location: string): void {
+  const d = check.walk.d;
+  if (config === undefined) return;
+  const here = at(location, 'ProcessorConfig');
+  if (!isObject(config)) return d.schema("The value for the field 'ProcessorConfig' must be an OBJECT", location);
+  for (const key of Object.keys(config)) {
+    if (key !== 'Mode' && key !== 'ExecutionType') d.schema(`Field '${key}' is not supported`, here);
+  }
+  const mode = config['Mode'];
+  if (mode !== undefined && mode !== 'INLINE' && mode !== 'DISTRIBUTED') d.schema("The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", at(here, 'Mode'));
+  const type = config['ExecutionType'];
+  if (type !== undefined && type !== 'STANDARD' && type !== 'EXPRESS') d.schema("The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS]", at(here, 'ExecutionType'));
+  if (mode === 'DISTRIBUTED' && type === undefined) d.schema('These fields are required: [ExecutionType]', here);
+}
+
+function checkReader(check: StateCheck): void {
+  const reader = check.state['ItemReader'];
+  if (reader === undefined) return;
+  const d = check.walk.d;
+  const location = at(check.location, 'ItemReader');
+  if (!isObject(reader)) return d.schema("The value for the field 'ItemReader' must be an OBJECT", check.location);
+  if (!('Resource' in reader)) d.schema('These fields are required: [Resource]', location);
+  const payload = check.language === 'JSONPath' ? 'Parameters' : 'Arguments';
+  if (reader[payload] !== undefined) checkTemplateFor(check.language, reader[payload], at(location, payload), d);
+  const config = reader['ReaderConfig'];
+  if (isObject(config) && check.language === 'JSONPath') checkPath(config, 'MaxItemsPath', at(location, 'ReaderConfig'), d, false);
+}
