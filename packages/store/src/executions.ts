@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Cursor, HistoryEvent, StepResult } from '@redstep/core';
+import type { Cursor, HistoryEvent, StepResult, Suspension } from '@redstep/core';
 import { executionId, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
 
@@ -31,6 +31,9 @@ export interface ExecutionRecord {
   taskStart?: number;
   taskBeat?: number;
   redriveCount: number;
+  /** The job that made the last commit, and what it left the execution waiting for: a replay of that job re-enqueues it. */
+  producer?: string;
+  suspension?: Suspension;
 }
 
 export type CommitResult = 'committed' | 'missing' | 'fenced';
@@ -64,7 +67,14 @@ export class ExecutionStore {
    * Commits a step: events appended and the record updated atomically, fenced on the sequence
    * and wake the caller read. `wake` is the new wake id (ignored when the step closed).
    */
-  async commit(rec: ExecutionRecord, expectedWake: string | '*', result: StepResult, wake: string, now: number): Promise<CommitResult> {
+  async commit(
+    rec: ExecutionRecord,
+    expectedWake: string | '*',
+    result: StepResult,
+    wake: string,
+    now: number,
+    producer = '',
+  ): Promise<CommitResult> {
     const id = executionId(rec.arn);
     const events = result.events.map(encodeEvent);
     const seq = rec.seq + result.events.length;
@@ -78,10 +88,12 @@ export class ExecutionStore {
       if (c.output !== undefined) set.output = c.output;
       if (c.error !== undefined) set.error = c.error;
       if (c.cause !== undefined) set.cause = c.cause;
-      del.push('cur', 'tok', 'tokState', 'tokStart', 'tokBeat');
+      del.push('cur', 'tok', 'tokState', 'tokStart', 'tokBeat', 'by', 'susp');
     } else {
       set.wake = wake;
       set.cur = JSON.stringify(result.cursor);
+      set.by = producer;
+      set.susp = JSON.stringify(result.suspension ?? null);
       const task = result.suspension?.kind === 'activity' ? result.suspension.task : undefined;
       if (task) {
         set.tok = nonceOf(task.token);
@@ -190,5 +202,7 @@ function fromHash(h: Record<string, string>): ExecutionRecord {
   if (h.tokState !== undefined) rec.taskState = h.tokState as 'scheduled' | 'started';
   if (h.tokStart !== undefined) rec.taskStart = Number(h.tokStart);
   if (h.tokBeat !== undefined) rec.taskBeat = Number(h.tokBeat);
+  if (h.by) rec.producer = h.by;
+  if (h.susp && h.susp !== 'null') rec.suspension = JSON.parse(h.susp) as Suspension;
   return rec;
 }

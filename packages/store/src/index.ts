@@ -5,3 +5,4 @@ export * from './state-machines.js';
 export * from './activities.js';
 export * from './tags.js';
 export * from './queue.js';
+export * from './config.js';

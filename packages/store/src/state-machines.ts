@@ -37,7 +37,7 @@ export class StateMachineStore {
 
   /** Returns undefined when created, else the existing record. */
   async create(rec: StateMachineRecord): Promise<StateMachineRecord | undefined> {
-    await this.putDefinition(rec.definition);
+    rec.definitionSha = await this.putDefinition(rec.definition);
     const existing = await createIfAbsent(this.h, keys.stateMachine(rec.name), toFields(rec));
     if (existing) return fromFields(existing);
     await this.h.redis.zadd(keys.stateMachines(), rec.createdAt, rec.name);
@@ -50,7 +50,7 @@ export class StateMachineStore {
   }
 
   async update(rec: StateMachineRecord): Promise<void> {
-    await this.putDefinition(rec.definition);
+    rec.definitionSha = await this.putDefinition(rec.definition);
     await this.h.redis.hset(keys.stateMachine(rec.name), toFields(rec));
   }
 

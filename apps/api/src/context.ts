@@ -1,0 +1,34 @@
+import type { Config, RedisHandle } from '@redstep/store';
+import { ActivityStore, ExecutionStore, StateMachineStore, StepQueue, TagStore } from '@redstep/store';
+import { BlockingPool } from './blocking-pool.js';
+
+/** What every handler may use: config, the stores, the step queue, and a clock. */
+export interface ApiContext {
+  config: Config;
+  stateMachines: StateMachineStore;
+  executions: ExecutionStore;
+  activities: ActivityStore;
+  tags: TagStore;
+  queue: StepQueue;
+  blocking: BlockingPool;
+  now: () => number;
+  /** Set on SIGTERM: long polls return at once. */
+  closing: AbortController;
+}
+
+export function createContext(config: Config, handle: RedisHandle): ApiContext {
+  return {
+    config,
+    stateMachines: new StateMachineStore(handle),
+    executions: new ExecutionStore(handle),
+    activities: new ActivityStore(handle),
+    tags: new TagStore(handle),
+    queue: new StepQueue(handle.redis),
+    blocking: new BlockingPool(handle.redis),
+    now: Date.now,
+    closing: new AbortController(),
+  };
+}
+
+/** AWS JSON 1.0 renders timestamps as epoch seconds. */
+export const epochSeconds = (ms: number) => ms / 1000;

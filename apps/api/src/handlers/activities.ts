@@ -1,0 +1,56 @@
+import { ActivityDoesNotExist } from '@redstep/core';
+import { epochSeconds, type ApiContext } from '../context.js';
+import { arns, checkName, page, pageToken, str, tagList } from './common.js';
+
+type Body = Record<string, unknown>;
+
+export function createActivity(ctx: ApiContext) {
+  return async (body: Body) => {
+    const name = str(body, 'name');
+    checkName(name);
+    const now = ctx.now();
+    const arn = arns(ctx).activity(name);
+    // CreateActivity is idempotent: an existing activity is returned as is.
+    const existing = await ctx.activities.create({ arn, name, createdAt: now });
+    if (existing) return { activityArn: existing.arn, creationDate: epochSeconds(existing.createdAt) };
+    const tags = tagList(body);
+    if (tags) await ctx.tags.add(arn, tags);
+    return { activityArn: arn, creationDate: epochSeconds(now) };
+  };
+}
+
+export async function requireActivity(ctx: ApiContext, arn: string) {
+  const { name } = arns(ctx).parseActivity(arn);
+  const rec = await ctx.activities.get(name);
+  if (!rec || rec.arn !== arn) throw new ActivityDoesNotExist(`Activity Does Not Exist: '${arn}'`);
+  return rec;
+}
+
+export function describeActivity(ctx: ApiContext) {
+  return async (body: Body) => {
+    const rec = await requireActivity(ctx, str(body, 'activityArn'));
+    return { activityArn: rec.arn, name: rec.name, creationDate: epochSeconds(rec.createdAt) };
+  };
+}
+
+export function deleteActivity(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'activityArn');
+    const { name } = arns(ctx).parseActivity(arn);
+    await ctx.activities.delete(name);
+    await ctx.tags.clear(arn);
+    return {};
+  };
+}
+
+export function listActivities(ctx: ApiContext) {
+  return async (body: Body) => {
+    const { offset, limit } = page(body);
+    const { items, more } = await ctx.activities.page(offset, limit);
+    const out: Record<string, unknown> = {
+      activities: items.map((a) => ({ activityArn: a.arn, name: a.name, creationDate: epochSeconds(a.createdAt) })),
+    };
+    if (more) out.nextToken = pageToken(offset + limit);
+    return out;
+  };
+}

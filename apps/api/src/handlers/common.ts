@@ -1,0 +1,53 @@
+import {
+  activityArn,
+  assertValidName,
+  executionArn,
+  parseArnOf,
+  parseArn,
+  stateMachineArn,
+  type ArnScope,
+  type NameKind,
+} from '@redstep/core';
+import type { ApiContext } from '../context.js';
+import { readPage, nextPageToken } from '../pagination.js';
+
+type Body = Record<string, unknown>;
+
+/** A member the service model requires (validation already ran, so it is a string). */
+export const str = (body: Body, key: string): string => body[key] as string;
+export const optStr = (body: Body, key: string): string | undefined => (typeof body[key] === 'string' ? (body[key] as string) : undefined);
+
+export function checkName(name: string, kind: NameKind = 'stateMachine'): void {
+  assertValidName(name, kind);
+}
+
+export function page(body: Body): { offset: number; limit: number } {
+  return readPage(body.nextToken as string | undefined, body.maxResults as number | undefined);
+}
+
+export const pageToken = nextPageToken;
+
+/** Tags given on a create call, as a key -> value map; undefined when none. */
+export function tagList(body: Body): Record<string, string> | undefined {
+  const tags = body.tags as { key: string; value?: string }[] | undefined;
+  if (!tags?.length) return undefined;
+  return Object.fromEntries(tags.map((t) => [t.key, t.value ?? '']));
+}
+
+/** ARNs in this service's partition, region and account. */
+export function arns(ctx: ApiContext) {
+  const scope: ArnScope = { partition: 'aws', region: ctx.config.region, account: ctx.config.accountId };
+  return {
+    stateMachine: (name: string) => stateMachineArn(scope, name),
+    execution: (smName: string, name: string) => executionArn(scope, smName, name),
+    activity: (name: string) => activityArn(scope, name),
+    parseStateMachine: (arn: string) => parseArnOf(arn, 'stateMachine'),
+    parseExecution: (arn: string) => parseArnOf(arn, 'execution'),
+    parseActivity: (arn: string) => parseArnOf(arn, 'activity'),
+    resourceKind(arn: string): { type: 'stateMachine' | 'activity'; name: string } | undefined {
+      const parsed = parseArn(arn);
+      if (parsed.kind === 'stateMachine' || parsed.kind === 'activity') return { type: parsed.kind, name: parsed.name };
+      return undefined;
+    },
+  };
+}

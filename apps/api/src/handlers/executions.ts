@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import {
+  closeFromOutside,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidExecutionInput,
+  StateMachineDoesNotExist,
+  type HistoryEvent,
+} from '@redstep/core';
+import { encodeEvent, type ExecutionRecord } from '@redstep/store';
+import { epochSeconds, type ApiContext } from '../context.js';
+import { arns, checkName, optStr, page, pageToken, str } from './common.js';
+import { requireStateMachine } from './state-machines.js';
+
+type Body = Record<string, unknown>;
+
+const MAX_INPUT_BYTES = 262_144;
+
+export async function requireExecution(ctx: ApiContext, arn: string): Promise<ExecutionRecord> {
+  arns(ctx).parseExecution(arn);
+  const rec = await ctx.executions.load(arn);
+  if (!rec) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
+  return rec;
+}
+
+export function startExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const sm = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const name = optStr(body, 'name') ?? randomUUID();
+    checkName(name);
+    const input = optStr(body, 'input') ?? '{}';
+    checkInput(input);
+    const arn = arns(ctx).execution(sm.name, name);
+    const now = ctx.now();
+    const rec: ExecutionRecord = {
+      arn,
+      name,
+      stateMachineArn: sm.arn,
+      stateMachineName: sm.name,
+      status: 'RUNNING',
+      input,
+      startDate: now,
+      definitionSha: sm.definitionSha,
+      roleArn: sm.roleArn,
+      seq: 1,
+      wake: 'start',
+      redriveCount: 0,
+    };
+    const started: HistoryEvent = {
+      id: 1,
+      previousEventId: 0,
+      timestamp: now,
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: sm.roleArn },
+    };
+    // Enqueue first: a crash after it leaves a job that finds no execution and gives up; a crash
+    // between create and enqueue would leave an execution nobody runs (rule 2).
+    await ctx.queue.add({ k: 'start', e: arn, w: 'start' });
+    const existing = await ctx.executions.create(rec, started);
+    if (existing) {
+      // Same name and input while RUNNING returns the running execution (AWS's idempotency rule).
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        const again = await ctx.executions.load(arn);
+        return { executionArn: arn, startDate: epochSeconds(again?.startDate ?? now) };
+      }
+      throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
+    }
+    await ctx.stateMachines.indexExecution(sm.name, name, now);
+    return { executionArn: arn, startDate: epochSeconds(now) };
+  };
+}
+
+function checkInput(input: string): void {
+  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
+    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
+  }
+  try {
+    JSON.parse(input);
+  } catch (e) {
+    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
+  }
+}
+
+export function describeExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const rec = await requireExecution(ctx, str(body, 'executionArn'));
+    const out: Record<string, unknown> = {
+      executionArn: rec.arn,
+      stateMachineArn: rec.stateMachineArn,
+      name: rec.name,
+      status: rec.status,
+      startDate: epochSeconds(rec.startDate),
+      input: rec.input,
+      inputDetails: { included: true },
+      redriveCount: rec.redriveCount,
+    };
+    if (rec.stopDate !== undefined) out.stopDate = epochSeconds(rec.stopDate);
+    if (rec.output !== undefined) {
+      out.output = rec.output;
+      out.outputDetails = { included: true };
+    }
+    if (rec.error !== undefined) out.error = rec.error;
+    if (rec.cause !== undefined) out.cause = rec.cause;
+    out.redriveStatus = 'NOT_REDRIVABLE';
+    if (rec.status === 'RUNNING') out.redriveStatusReason = 'Execution is RUNNING and cannot be redriven';
+    return out;
+  };
+}
+
+export function describeStateMachineForExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const rec = await requireExecution(ctx, str(body, 'executionArn'));
+    const definition = (await ctx.stateMachines.getDefinition(rec.definitionSha)) ?? '';
+    const sm = await ctx.stateMachines.get(rec.stateMachineName);
+    return {
+      stateMachineArn: rec.stateMachineArn,
+      name: rec.stateMachineName,
+      definition,
+      roleArn: rec.roleArn,
+      updateDate: epochSeconds(sm?.createdAt ?? rec.startDate),
+      loggingConfiguration: sm?.loggingConfiguration ? JSON.parse(sm.loggingConfiguration) : { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: sm?.tracingConfiguration ? JSON.parse(sm.tracingConfiguration) : { enabled: false },
+    };
+  };
+}
+
+export function stopExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'executionArn');
+    const detail: { error?: string; cause?: string } = {};
+    const error = optStr(body, 'error');
+    const cause = optStr(body, 'cause');
+    if (error !== undefined) detail.error = error;
+    if (cause !== undefined) detail.cause = cause;
+    // Fenced like any step: if a worker commits meanwhile, read again and retry.
+    for (;;) {
+      const rec = await requireExecution(ctx, arn);
+      if (rec.status !== 'RUNNING') return { stopDate: epochSeconds(rec.stopDate ?? ctx.now()) };
+      const now = ctx.now();
+      const result = closeFromOutside('abort', rec.seq, now, detail);
+      const res = await ctx.executions.commit(rec, '*', result, '', now);
+      if (res === 'committed') return { stopDate: epochSeconds(now) };
+    }
+  };
+}
+
+export function listExecutions(ctx: ApiContext) {
+  return async (body: Body) => {
+    const smArn = optStr(body, 'stateMachineArn');
+    if (smArn === undefined) throw new StateMachineDoesNotExist('Must provide a StateMachine ARN or MapRun ARN');
+    const { name: smName } = arns(ctx).parseStateMachine(smArn);
+    const sm = await ctx.stateMachines.get(smName);
+    if (!sm) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${smArn}'`);
+    const statusFilter = optStr(body, 'statusFilter');
+    const { offset, limit } = page(body);
+    const executions: Record<string, unknown>[] = [];
+    let cursor = offset;
+    let more = true;
+    // Filtering by status reads ahead until the page is full or the index ends.
+    while (executions.length < limit && more) {
+      const batch = await ctx.stateMachines.executionNames(smName, cursor, limit);
+      more = batch.more;
+      for (const name of batch.members) {
+        cursor++;
+        const rec = await ctx.executions.load(arns(ctx).execution(smName, name));
+        if (!rec || (statusFilter && rec.status !== statusFilter)) continue;
+        const item: Record<string, unknown> = {
+          executionArn: rec.arn,
+          stateMachineArn: rec.stateMachineArn,
+          name: rec.name,
+          status: rec.status,
+          startDate: epochSeconds(rec.startDate),
+        };
+        if (rec.stopDate !== undefined) item.stopDate = epochSeconds(rec.stopDate);
+        executions.push(item);
+        if (executions.length === limit) {
+          more = more || cursor < offset + batch.members.length;
+          break;
+        }
+      }
+    }
+    const out: Record<string, unknown> = { executions };
+    if (more) out.nextToken = pageToken(cursor);
+    return out;
+  };
+}
+
+export function getExecutionHistory(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'executionArn');
+    await requireExecution(ctx, arn);
+    const reverse = body.reverseOrder === true;
+    const includeData = body.includeExecutionData !== false;
+    const { offset, limit } = page(body);
+    const total = await ctx.executions.historyLength(arn);
+    const texts = reverse
+      ? (await ctx.executions.historyRange(arn, Math.max(0, total - offset - limit), total - offset - 1)).reverse()
+      : await ctx.executions.historyRange(arn, offset, offset + limit - 1);
+    const events = texts.map((t) => renderEvent(JSON.parse(t) as HistoryEvent, includeData));
+    const out: Record<string, unknown> = { events };
+    if (offset + texts.length < total) out.nextToken = pageToken(offset + texts.length);
+    return out;
+  };
+}
+
+/** Stored events keep epoch ms; the API shows epoch seconds and, on request, no payloads. */
+function renderEvent(e: HistoryEvent, includeData: boolean): HistoryEvent {
+  const out: HistoryEvent = { ...e, timestamp: epochSeconds(e.timestamp) };
+  if (!includeData) {
+    for (const [k, v] of Object.entries(out)) {
+      if (k.endsWith('EventDetails') && v && typeof v === 'object') {
+        const d = { ...(v as Record<string, unknown>) };
+        delete d.input;
+        delete d.output;
+        out[k] = d;
+      }
+    }
+  }
+  return out;
+}
+
+export { encodeEvent };

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, ValidationException, variableReferences } from '@redstep/core';
+import type { StateMachineRecord } from '@redstep/store';
+import { epochSeconds, type ApiContext } from '../context.js';
+import { arns, checkName, page, pageToken, str, optStr, tagList } from './common.js';
+
+type Body = Record<string, unknown>;
+
+const DEFAULT_LOGGING = { level: 'OFF', includeExecutionData: false };
+const DEFAULT_TRACING = { enabled: false };
+
+export async function requireStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
+  const { name } = arns(ctx).parseStateMachine(arn);
+  const rec = await ctx.stateMachines.get(name);
+  if (!rec || rec.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
+  return rec;
+}
+
+export function createStateMachine(ctx: ApiContext) {
+  return async (body: Body) => {
+    const name = str(body, 'name');
+    checkName(name);
+    const type = (optStr(body, 'type') ?? 'STANDARD') as 'STANDARD' | 'EXPRESS';
+    const definition = str(body, 'definition');
+    parseDefinition(definition, { type });
+    const now = ctx.now();
+    const rec: StateMachineRecord = {
+      arn: arns(ctx).stateMachine(name),
+      name,
+      type,
+      definition,
+      definitionSha: '',
+      roleArn: str(body, 'roleArn'),
+      createdAt: now,
+      revisionId: randomUUID(),
+    };
+    if (body.loggingConfiguration !== undefined) rec.loggingConfiguration = JSON.stringify(body.loggingConfiguration);
+    if (body.tracingConfiguration !== undefined) rec.tracingConfiguration = JSON.stringify(body.tracingConfiguration);
+    const existing = await ctx.stateMachines.create(rec);
+    if (existing) {
+      // CreateStateMachine is idempotent for an identical request; anything else is a conflict.
+      const same = existing.definition === rec.definition && existing.roleArn === rec.roleArn && existing.type === rec.type;
+      if (!same) throw new StateMachineAlreadyExists(`State Machine Already Exists: '${existing.arn}'`);
+      return { stateMachineArn: existing.arn, creationDate: epochSeconds(existing.createdAt) };
+    }
+    const tags = tagList(body);
+    if (tags) await ctx.tags.add(rec.arn, tags);
+    return { stateMachineArn: rec.arn, creationDate: epochSeconds(now) };
+  };
+}
+
+export function describeStateMachine(ctx: ApiContext) {
+  return async (body: Body) => {
+    const rec = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const out: Record<string, unknown> = {
+      stateMachineArn: rec.arn,
+      name: rec.name,
+      status: 'ACTIVE',
+      definition: rec.definition,
+      roleArn: rec.roleArn,
+      type: rec.type,
+      creationDate: epochSeconds(rec.createdAt),
+      loggingConfiguration: rec.loggingConfiguration ? JSON.parse(rec.loggingConfiguration) : DEFAULT_LOGGING,
+      tracingConfiguration: rec.tracingConfiguration ? JSON.parse(rec.tracingConfiguration) : DEFAULT_TRACING,
+    };
+    if (rec.revisionId) out.revisionId = rec.revisionId;
+    if (rec.description !== undefined) out.description = rec.description;
+    const refs = variableReferences(JSON.parse(rec.definition));
+    if (refs) out.variableReferences = refs;
+    return out;
+  };
+}
+
+export function updateStateMachine(ctx: ApiContext) {
+  return async (body: Body) => {
+    const rec = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const definition = optStr(body, 'definition');
+    const roleArn = optStr(body, 'roleArn');
+    const changes = [definition, roleArn, body.loggingConfiguration, body.tracingConfiguration, body.encryptionConfiguration];
+    if (changes.every((c) => c === undefined)) {
+      throw new ValidationException('Either the definition, roleArn, loggingConfiguration or tracingConfiguration must be specified');
+    }
+    if (definition !== undefined) {
+      parseDefinition(definition, { type: rec.type });
+      rec.definition = definition;
+    }
+    if (roleArn !== undefined) rec.roleArn = roleArn;
+    if (body.loggingConfiguration !== undefined) rec.loggingConfiguration = JSON.stringify(body.loggingConfiguration);
+    if (body.tracingConfiguration !== undefined) rec.tracingConfiguration = JSON.stringify(body.tracingConfiguration);
+    rec.revisionId = randomUUID();
+    const now = ctx.now();
+    await ctx.stateMachines.update(rec);
+    return { updateDate: epochSeconds(now), revisionId: rec.revisionId };
+  };
+}
+
+export function deleteStateMachine(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'stateMachineArn');
+    const { name } = arns(ctx).parseStateMachine(arn);
+    // Deleting what is not there succeeds, as on AWS; running executions keep their definition.
+    const rec = await ctx.stateMachines.get(name);
+    if (rec && rec.arn === arn) {
+      await ctx.stateMachines.delete(name);
+      await ctx.tags.clear(arn);
+    }
+    return {};
+  };
+}
+
+export function listStateMachines(ctx: ApiContext) {
+  return async (body: Body) => {
+    const { offset, limit } = page(body);
+    const { items, more } = await ctx.stateMachines.page(offset, limit);
+    const out: Record<string, unknown> = {
+      stateMachines: items.map((r) => ({ stateMachineArn: r.arn, name: r.name, type: r.type, creationDate: epochSeconds(r.createdAt) })),
+    };
+    if (more) out.nextToken = pageToken(offset + limit);
+    return out;
+  };
+}

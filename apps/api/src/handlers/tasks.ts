@@ -1,0 +1,84 @@
+import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
+import { decodeTaskToken, type StepJob } from '@redstep/store';
+import type { ApiContext } from '../context.js';
+import { arns, optStr, str } from './common.js';
+import { requireActivity } from './activities.js';
+
+type Body = Record<string, unknown>;
+
+/** AWS holds GetActivityTask open this long before answering with no task. */
+const LONG_POLL_MS = 60_000;
+
+export function getActivityTask(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'activityArn');
+    await requireActivity(ctx, arn);
+    const { name } = arns(ctx).parseActivity(arn);
+    const workerName = optStr(body, 'workerName');
+    const deadline = ctx.now() + LONG_POLL_MS;
+    while (!ctx.closing.signal.aborted) {
+      const left = deadline - ctx.now();
+      if (left <= 0) break;
+      let task;
+      try {
+        task = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)));
+      } catch (e) {
+        if (ctx.closing.signal.aborted) break; // shutting down: release the poller
+        throw e;
+      }
+      if (!task) break;
+      // A stale entry (execution closed, task timed out or already taken) is skipped.
+      if (await ctx.executions.startTask(task.token, workerName, ctx.now())) return { taskToken: task.token, input: task.input };
+    }
+    return {};
+  };
+}
+
+/** The pending task a token names, or AWS's error for a token that is bad or no longer pending. */
+async function pendingTask(ctx: ApiContext, token: string) {
+  const decoded = decodeTaskToken(token);
+  if (!decoded) throw new InvalidToken('Invalid Token: \'Invalid token\'');
+  const rec = await ctx.executions.load(decoded.arn);
+  if (!rec || rec.status !== 'RUNNING' || rec.taskNonce !== decoded.nonce) {
+    throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+  }
+  return decoded;
+}
+
+export function sendTaskSuccess(ctx: ApiContext) {
+  return async (body: Body) => {
+    const output = str(body, 'output');
+    try {
+      JSON.parse(output);
+    } catch (e) {
+      throw new InvalidOutput(`Invalid Output: '${(e as Error).message}'`);
+    }
+    const { arn, nonce } = await pendingTask(ctx, str(body, 'taskToken'));
+    await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
+    return {};
+  };
+}
+
+export function sendTaskFailure(ctx: ApiContext) {
+  return async (body: Body) => {
+    const { arn, nonce } = await pendingTask(ctx, str(body, 'taskToken'));
+    const job: StepJob = { k: 'taskFailed', e: arn, w: nonce };
+    const error = optStr(body, 'error');
+    const cause = optStr(body, 'cause');
+    if (error !== undefined) job.error = error;
+    if (cause !== undefined) job.cause = cause;
+    await ctx.queue.add(job);
+    return {};
+  };
+}
+
+export function sendTaskHeartbeat(ctx: ApiContext) {
+  return async (body: Body) => {
+    const token = str(body, 'taskToken');
+    await pendingTask(ctx, token);
+    if (!(await ctx.executions.heartbeat(token, ctx.now()))) {
+      throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+    }
+    return {};
+  };
+}

@@ -1,0 +1,19 @@
+import { connectRedis, loadConfig } from '@redstep/store';
+import { startApi } from './server.js';
+
+const config = loadConfig();
+if (!config.redisUrl) {
+  console.error('REDIS_URL is required for the api alone; `npm start` runs the one-process mode.');
+  process.exit(2);
+}
+const handle = connectRedis(config.redisUrl);
+const api = await startApi(config, handle);
+console.log(JSON.stringify({ level: 'info', msg: 'api listening', endpoint: `http://localhost:${api.port}` }));
+
+const shutdown = async () => {
+  await api.close();
+  handle.redis.disconnect();
+  process.exit(0);
+};
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,42 @@
+/**
+ * Configuration, parsed once from the environment and passed down; nothing else reads
+ * process.env. Every variable here is documented in the README's table.
+ */
+export interface Config {
+  /** Redis to use; absent in one-process mode, which starts its own redis-server. */
+  redisUrl?: string;
+  port: number;
+  host: string;
+  accountId: string;
+  region: string;
+  dataDir: string;
+  redisServerBin: string;
+  workerConcurrency: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
+    return n;
+  };
+  const accountId = env.SFN_ACCOUNT_ID || '123456789012';
+  if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`SFN_ACCOUNT_ID must be 12 digits, got '${accountId}'`);
+  const config: Config = {
+    port: int('PORT', 8083, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    accountId,
+    region: env.SFN_REGION || 'us-east-1',
+    dataDir: env.REDSTEP_DATA_DIR || '.data',
+    redisServerBin: env.REDIS_SERVER_BIN || 'redis-server',
+    workerConcurrency: int('WORKER_CONCURRENCY', 64, 1, 10_000),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+  if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  return config;
+}
