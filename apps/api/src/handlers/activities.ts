@@ -45,12 +45,12 @@ export function deleteActivity(ctx: ApiContext) {
 
 export function listActivities(ctx: ApiContext) {
   return async (body: Body) => {
-    const { offset, limit } = page(body);
+    const { offset, limit } = page(body, 'ListActivities');
     const { items, more } = await ctx.activities.page(offset, limit);
     const out: Record<string, unknown> = {
       activities: items.map((a) => ({ activityArn: a.arn, name: a.name, creationDate: epochSeconds(a.createdAt) })),
     };
-    if (more) out.nextToken = pageToken(offset + limit);
+    if (more) out.nextToken = pageToken(offset + limit, 'ListActivities');
     return out;
   };
 }

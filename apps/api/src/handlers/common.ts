@@ -1,6 +1,9 @@
 import {
   activityArn,
   assertValidName,
+  decodeNextToken,
+  encodeNextToken,
+  resolveMaxResults,
   executionArn,
   parseArnOf,
   parseArn,
@@ -9,7 +12,6 @@ import {
   type NameKind,
 } from '@redstep/core';
 import type { ApiContext } from '../context.js';
-import { readPage, nextPageToken } from '../pagination.js';
 
 type Body = Record<string, unknown>;
 
@@ -21,11 +23,20 @@ export function checkName(name: string, kind: NameKind = 'stateMachine'): void {
   assertValidName(name, kind);
 }
 
-export function page(body: Body): { offset: number; limit: number } {
-  return readPage(body.nextToken as string | undefined, body.maxResults as number | undefined);
+/**
+ * Offset pagination. `scope` names the listing (action and filters) so a token only pages the
+ * listing that issued it.
+ */
+export function page(body: Body, scope: string): { offset: number; limit: number } {
+  const limit = resolveMaxResults(body.maxResults as number | undefined);
+  const token = body.nextToken as string | undefined;
+  const offset = token === undefined ? 0 : decodeNextToken<number>(token, { scope, now: Date.now() });
+  return { offset: Number.isInteger(offset) && offset >= 0 ? offset : 0, limit };
 }
 
-export const pageToken = nextPageToken;
+export function pageToken(offset: number, scope: string): string {
+  return encodeNextToken(offset, { scope, now: Date.now() });
+}
 
 /** Tags given on a create call, as a key -> value map; undefined when none. */
 export function tagList(body: Body): Record<string, string> | undefined {

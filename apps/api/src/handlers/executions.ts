@@ -152,7 +152,8 @@ export function listExecutions(ctx: ApiContext) {
     const sm = await ctx.stateMachines.get(smName);
     if (!sm) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${smArn}'`);
     const statusFilter = optStr(body, 'statusFilter');
-    const { offset, limit } = page(body);
+    const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}`;
+    const { offset, limit } = page(body, scope);
     const executions: Record<string, unknown>[] = [];
     let cursor = offset;
     let more = true;
@@ -180,7 +181,7 @@ export function listExecutions(ctx: ApiContext) {
       }
     }
     const out: Record<string, unknown> = { executions };
-    if (more) out.nextToken = pageToken(cursor);
+    if (more) out.nextToken = pageToken(cursor, scope);
     return out;
   };
 }
@@ -191,14 +192,15 @@ export function getExecutionHistory(ctx: ApiContext) {
     await requireExecution(ctx, arn);
     const reverse = body.reverseOrder === true;
     const includeData = body.includeExecutionData !== false;
-    const { offset, limit } = page(body);
+    const scope = `GetExecutionHistory|${arn}|${reverse}`;
+    const { offset, limit } = page(body, scope);
     const total = await ctx.executions.historyLength(arn);
     const texts = reverse
       ? (await ctx.executions.historyRange(arn, Math.max(0, total - offset - limit), total - offset - 1)).reverse()
       : await ctx.executions.historyRange(arn, offset, offset + limit - 1);
     const events = texts.map((t) => renderEvent(JSON.parse(t) as HistoryEvent, includeData));
     const out: Record<string, unknown> = { events };
-    if (offset + texts.length < total) out.nextToken = pageToken(offset + texts.length);
+    if (offset + texts.length < total) out.nextToken = pageToken(offset + texts.length, scope);
     return out;
   };
 }

@@ -110,12 +110,12 @@ export function deleteStateMachine(ctx: ApiContext) {
 
 export function listStateMachines(ctx: ApiContext) {
   return async (body: Body) => {
-    const { offset, limit } = page(body);
+    const { offset, limit } = page(body, 'ListStateMachines');
     const { items, more } = await ctx.stateMachines.page(offset, limit);
     const out: Record<string, unknown> = {
       stateMachines: items.map((r) => ({ stateMachineArn: r.arn, name: r.name, type: r.type, creationDate: epochSeconds(r.createdAt) })),
     };
-    if (more) out.nextToken = pageToken(offset + limit);
+    if (more) out.nextToken = pageToken(offset + limit, 'ListStateMachines');
     return out;
   };
 }

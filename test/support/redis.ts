@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer } from '../../apps/standalone/src/redis-server.js';
+
+export interface TestRedis {
+  url: string;
+  /** Kill and restart are possible only for a Redis this harness started itself. */
+  restart?: () => Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Redis for a test file (never a mock, never the machine's shared 6379): REDIS_URL when
+ * set, else a container where a Docker engine answers, else a redis-server on a free port.
+ */
+export async function startTestRedis(): Promise<TestRedis> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  const container = await tryContainer();
+  if (container) return container;
+  const dir = mkdtempSync(join(tmpdir(), 'redstep-test-'));
+  let server = await startRedisServer({ dir });
+  const port = server.port;
+  return {
+    url: server.url,
+    async restart() {
+      await server.stop();
+      server = await startRedisServer({ dir, port });
+    },
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function tryContainer(): Promise<TestRedis | undefined> {
+  const socket = process.env.DOCKER_HOST || existsSync('/var/run/docker.sock');
+  if (!socket || process.env.REDSTEP_TEST_NO_DOCKER) return undefined;
+  try {
+    const { GenericContainer } = await import('testcontainers');
+    const started = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).withCommand(['redis-server', '--appendonly', 'yes']).start();
+    return {
+      url: `redis://${started.getHost()}:${started.getMappedPort(6379)}`,
+      stop: async () => {
+        await started.stop();
+      },
+    };
+  } catch {
+    return undefined; // no engine answering: fall back to a local redis-server
+  }
+}
