@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
 import { awsJsonProtocol, type Handler } from './protocol.js';
@@ -8,6 +9,9 @@ import * as ex from './handlers/executions.js';
 import * as act from './handlers/activities.js';
 import * as task from './handlers/tasks.js';
 import * as tags from './handlers/tags.js';
+
+/** How long shutdown waits for in-flight requests before closing their connections. */
+const DRAIN_MS = 10_000;
 
 export type Log = (entry: Record<string, unknown>) => void;
 
@@ -70,9 +74,12 @@ export async function startApi(config: Config, handle: RedisHandle, log: Log = d
     server,
     port,
     async close() {
+      // Stop accepting, wake long polls (they answer empty), let in-flight requests finish.
       ctx.closing.abort();
       ctx.blocking.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([drained, sleep(DRAIN_MS)]);
       server.closeAllConnections();
       await ctx.queue.close();
     },
