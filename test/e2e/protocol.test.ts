@@ -1,0 +1,83 @@
+import { CreateStateMachineCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startCluster, type Cluster } from '../support/cluster.js';
+import { ROLE_ARN, uniqueName } from '../support/sfn.js';
+import { expectAwsError, passMachine, rawCall } from './helpers.js';
+
+let cluster: Cluster;
+beforeAll(async () => {
+  cluster = await startCluster();
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe('AWS JSON 1.0 protocol', () => {
+  test('an unknown X-Amz-Target is UnknownOperationException, a client fault', async () => {
+    for (const target of ['AWSStepFunctions.NoSuchAction', 'SomethingElse.ListStateMachines', 'AWSStepFunctions.', 'AWSStepFunctions.hasOwnProperty']) {
+      const res = await rawCall(cluster.api.endpoint, target, '{}');
+      expect(res.status, target).toBe(400);
+      expect(res.json?.__type, target).toBe('UnknownOperationException');
+      expect(res.errorType).toBe('UnknownOperationException');
+    }
+    const none = await rawCall(cluster.api.endpoint, undefined, '{}');
+    expect(none.status).toBe(400);
+    expect(none.json?.__type).toBe('UnknownOperationException');
+  });
+
+  test('a body that is not JSON is SerializationException, never a 500', async () => {
+    for (const body of ['{"name": ', 'not json', '{"a":1}}', '\u0000']) {
+      const res = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.CreateActivity', body);
+      expect(res.status, body).toBe(400);
+      expect(res.json?.__type, body).toBe('SerializationException');
+    }
+  });
+
+  test('a JSON body of the wrong kind or with members of the wrong type is SerializationException', async () => {
+    const list = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.ListActivities', '[]');
+    expect(list.status).toBe(400);
+    expect(list.json?.__type).toBe('SerializationException');
+    const wrongType = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.CreateActivity', '{"name": 5}');
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json?.__type).toBe('SerializationException');
+    const wrongNumber = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.ListActivities', '{"maxResults": "ten"}');
+    expect(wrongNumber.json?.__type).toBe('SerializationException');
+  });
+
+  test('an empty body reads as {} and a missing required member is ValidationException', async () => {
+    const empty = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.ListActivities', '');
+    expect(empty.status).toBe(200);
+    expect(empty.json).toMatchObject({ activities: expect.any(Array) });
+    const missing = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.DescribeActivity', '{}');
+    expect(missing.status).toBe(400);
+    expect(missing.json?.__type).toBe('ValidationException');
+    expect(String(missing.json?.message)).toMatch(/'activityArn'.*must not be null/);
+  });
+
+  test('model constraints answer ValidationException with the member named', async () => {
+    const { sfn } = cluster;
+    const longName = 'n'.repeat(81);
+    const err = await expectAwsError(
+      sfn.send(new CreateStateMachineCommand({ name: longName, definition: passMachine(), roleArn: ROLE_ARN })),
+      'ValidationException',
+    );
+    expect(err.message).toMatch(/^1 validation error detected: Value '.*' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80$/);
+    const tooMany = await expectAwsError(sfn.send(new ListStateMachinesCommand({ maxResults: 1001 })), 'ValidationException');
+    expect(tooMany.message).toMatch(/at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000/);
+    await expectAwsError(sfn.send(new ListStateMachinesCommand({ maxResults: -1 })), 'ValidationException');
+    await expectAwsError(sfn.send(new StartExecutionCommand({ stateMachineArn: '' })), 'ValidationException');
+  });
+
+  test('successful answers carry the AWS JSON 1.0 content type', async () => {
+    const res = await fetch(`${cluster.api.endpoint}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AWSStepFunctions.CreateActivity' },
+      body: JSON.stringify({ name: uniqueName('proto') }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-amz-json-1\.0/);
+    const body = (await res.json()) as { activityArn: string; creationDate: number };
+    expect(body.activityArn).toMatch(/^arn:aws:states:us-east-1:\d{12}:activity:proto-/);
+    expect(typeof body.creationDate).toBe('number');
+  });
+});
