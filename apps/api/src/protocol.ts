@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import {
+  ApiError,
+  ERROR_CLASSES,
   InternalFailure,
   isAwsApiError,
   SerializationException,
@@ -54,7 +56,14 @@ function decodeBody(raw: Buffer | undefined): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * Typed errors pass through; a plain core ApiError (e.g. InvalidDefinition from the definition
+ * validator) becomes the typed class of its code; anything else is an internal failure.
+ */
 function toAwsError(e: unknown): AwsApiError {
   if (isAwsApiError(e)) return e;
+  if (e instanceof ApiError && Object.hasOwn(ERROR_CLASSES, e.code)) {
+    return new ERROR_CLASSES[e.code as keyof typeof ERROR_CLASSES](e.message);
+  }
   return new InternalFailure('An internal error occurred.');
 }

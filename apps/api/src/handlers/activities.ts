@@ -1,6 +1,6 @@
 import { ActivityDoesNotExist } from '@redstep/core';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, checkName, page, pageToken, str, tagList } from './common.js';
+import { arns, checkName, createTags, page, pageToken, str } from './common.js';
 
 type Body = Record<string, unknown>;
 
@@ -10,10 +10,10 @@ export function createActivity(ctx: ApiContext) {
     checkName(name);
     const now = ctx.now();
     const arn = arns(ctx).activity(name);
+    const tags = createTags(body, arn);
     // CreateActivity is idempotent: an existing activity is returned as is.
     const existing = await ctx.activities.create({ arn, name, createdAt: now });
     if (existing) return { activityArn: existing.arn, creationDate: epochSeconds(existing.createdAt) };
-    const tags = tagList(body);
     if (tags) await ctx.tags.add(arn, tags);
     return { activityArn: arn, creationDate: epochSeconds(now) };
   };

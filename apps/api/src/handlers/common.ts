@@ -8,6 +8,7 @@ import {
   parseArnOf,
   parseArn,
   stateMachineArn,
+  TooManyTags,
   type ArnScope,
   type NameKind,
 } from '@redstep/core';
@@ -38,11 +39,25 @@ export function pageToken(offset: number, scope: string): string {
   return encodeNextToken(offset, { scope, now: Date.now() });
 }
 
+/** AWS allows at most this many tags on one resource. */
+export const MAX_TAGS = 50;
+
+export function tooManyTags(arn: string): TooManyTags {
+  return new TooManyTags(`Too many tags: the resource '${arn}' can have at most ${MAX_TAGS} tags`, arn);
+}
+
 /** Tags given on a create call, as a key -> value map; undefined when none. */
 export function tagList(body: Body): Record<string, string> | undefined {
   const tags = body.tags as { key: string; value?: string }[] | undefined;
   if (!tags?.length) return undefined;
   return Object.fromEntries(tags.map((t) => [t.key, t.value ?? '']));
+}
+
+/** The tags of a create call, refused with TooManyTags before anything is created. */
+export function createTags(body: Body, arn: string): Record<string, string> | undefined {
+  const tags = tagList(body);
+  if (tags && Object.keys(tags).length > MAX_TAGS) throw tooManyTags(arn);
+  return tags;
 }
 
 /** ARNs in this service's partition, region and account. */

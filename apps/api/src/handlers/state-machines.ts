@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, ValidationException, variableReferences } from '@redstep/core';
+import { MissingRequiredParameter, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, variableReferences } from '@redstep/core';
 import type { StateMachineRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, checkName, page, pageToken, str, optStr, tagList } from './common.js';
+import { arns, checkName, createTags, page, pageToken, str, optStr } from './common.js';
 
 type Body = Record<string, unknown>;
 
@@ -23,9 +23,11 @@ export function createStateMachine(ctx: ApiContext) {
     const type = (optStr(body, 'type') ?? 'STANDARD') as 'STANDARD' | 'EXPRESS';
     const definition = str(body, 'definition');
     parseDefinition(definition, { type });
+    const arn = arns(ctx).stateMachine(name);
+    const tags = createTags(body, arn);
     const now = ctx.now();
     const rec: StateMachineRecord = {
-      arn: arns(ctx).stateMachine(name),
+      arn,
       name,
       type,
       definition,
@@ -38,12 +40,16 @@ export function createStateMachine(ctx: ApiContext) {
     if (body.tracingConfiguration !== undefined) rec.tracingConfiguration = JSON.stringify(body.tracingConfiguration);
     const existing = await ctx.stateMachines.create(rec);
     if (existing) {
-      // CreateStateMachine is idempotent for an identical request; anything else is a conflict.
-      const same = existing.definition === rec.definition && existing.roleArn === rec.roleArn && existing.type === rec.type;
+      // Idempotent when name, definition, type, logging and tracing match; like AWS, a different
+      // roleArn or tags is ignored (and not applied). Anything else is a conflict.
+      const same =
+        existing.definition === rec.definition &&
+        existing.type === rec.type &&
+        existing.loggingConfiguration === rec.loggingConfiguration &&
+        existing.tracingConfiguration === rec.tracingConfiguration;
       if (!same) throw new StateMachineAlreadyExists(`State Machine Already Exists: '${existing.arn}'`);
       return { stateMachineArn: existing.arn, creationDate: epochSeconds(existing.createdAt) };
     }
-    const tags = tagList(body);
     if (tags) await ctx.tags.add(rec.arn, tags);
     return { stateMachineArn: rec.arn, creationDate: epochSeconds(now) };
   };
@@ -78,7 +84,7 @@ export function updateStateMachine(ctx: ApiContext) {
     const roleArn = optStr(body, 'roleArn');
     const changes = [definition, roleArn, body.loggingConfiguration, body.tracingConfiguration, body.encryptionConfiguration];
     if (changes.every((c) => c === undefined)) {
-      throw new ValidationException('Either the definition, roleArn, loggingConfiguration or tracingConfiguration must be specified');
+      throw new MissingRequiredParameter('Either the definition, roleArn, loggingConfiguration, tracingConfiguration or encryptionConfiguration must be specified');
     }
     if (definition !== undefined) {
       parseDefinition(definition, { type: rec.type });

@@ -1,10 +1,8 @@
-import { ResourceNotFound, TooManyTags } from '@redstep/core';
+import { ResourceNotFound } from '@redstep/core';
 import type { ApiContext } from '../context.js';
-import { arns, str } from './common.js';
+import { arns, MAX_TAGS, str, tooManyTags } from './common.js';
 
 type Body = Record<string, unknown>;
-
-const MAX_TAGS = 50;
 
 /** Tags apply to state machines and activities; anything else is not found. */
 async function requireTaggable(ctx: ApiContext, arn: string): Promise<void> {
@@ -25,7 +23,7 @@ export function tagResource(ctx: ApiContext) {
     const tags = Object.fromEntries((body.tags as { key: string; value?: string }[]).map((t) => [t.key, t.value ?? '']));
     const current = await ctx.tags.list(arn);
     if (Object.keys({ ...current, ...tags }).length > MAX_TAGS) {
-      throw new TooManyTags(`Too many tags: the resource '${arn}' can have at most ${MAX_TAGS} tags`, arn);
+      throw tooManyTags(arn);
     }
     await ctx.tags.add(arn, tags);
     return {};
