@@ -9,6 +9,7 @@ import * as ex from './handlers/executions.js';
 import * as act from './handlers/activities.js';
 import * as task from './handlers/tasks.js';
 import * as tags from './handlers/tags.js';
+import { validateStateMachineDefinition } from './handlers/validate-definition.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -41,6 +42,7 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
     TagResource: tags.tagResource(ctx),
     UntagResource: tags.untagResource(ctx),
     ListTagsForResource: tags.listTagsForResource(ctx),
+    ValidateStateMachineDefinition: validateStateMachineDefinition(ctx),
   };
 }
 

@@ -4,7 +4,7 @@
  * variableReferences.
  */
 import type { StateMachineDefinition } from '../asl/types.js';
-import { ApiError } from '../errors.js';
+import { InvalidDefinition } from '../api/errors.js';
 import { isObject, type Diagnostic, type MachineType } from './diagnostics.js';
 import { notAnObject, parseJsonText } from './json-text.js';
 import { checkDefinition } from './machine.js';
@@ -32,10 +32,10 @@ export function validateDefinition(definition: string, options: ValidateOptions 
   return run(definition, options).diagnostics;
 }
 
-/** For CreateStateMachine / UpdateStateMachine: the parsed definition, or ApiError('InvalidDefinition'). */
+/** For CreateStateMachine / UpdateStateMachine: the parsed definition, or InvalidDefinition. */
 export function parseDefinition(definition: string, options: ValidateOptions = {}): StateMachineDefinition {
   const { value, diagnostics } = run(definition, options);
   const errors = diagnostics.filter((d) => d.severity === 'ERROR');
-  if (value === undefined || errors.length > 0) throw new ApiError('InvalidDefinition', invalidDefinitionMessage(definition, errors));
+  if (value === undefined || errors.length > 0) throw new InvalidDefinition(invalidDefinitionMessage(definition, errors));
   return value;
 }
