@@ -4,7 +4,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidExecutionInput,
-  StateMachineDoesNotExist,
+  ValidationException,
   type HistoryEvent,
 } from '@redstep/core';
 import { encodeEvent, type ExecutionRecord } from '@redstep/store';
@@ -147,10 +147,8 @@ export function stopExecution(ctx: ApiContext) {
 export function listExecutions(ctx: ApiContext) {
   return async (body: Body) => {
     const smArn = optStr(body, 'stateMachineArn');
-    if (smArn === undefined) throw new StateMachineDoesNotExist('Must provide a StateMachine ARN or MapRun ARN');
-    const { name: smName } = arns(ctx).parseStateMachine(smArn);
-    const sm = await ctx.stateMachines.get(smName);
-    if (!sm) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${smArn}'`);
+    if (smArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
+    const { name: smName } = await requireStateMachine(ctx, smArn);
     const statusFilter = optStr(body, 'statusFilter');
     const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}`;
     const { offset, limit } = page(body, scope);
