@@ -129,10 +129,11 @@ function splitLabel(segment: string): [string, string | undefined] | undefined {
 /** Parses any Step Functions ARN; throws InvalidArn. */
 export function parseArn(value: string): StepFunctionsArn {
   if (!value.startsWith('arn:')) throw invalid(`Invalid ARN prefix: ${value}`);
-  const malformed = invalid('Malformed ARN');
+  // Built only when thrown: an Error captures a stack trace, too costly for every parse.
+  const malformed = () => invalid('Malformed ARN');
   const [, partition, service, region, account, type, ...rest] = value.split(':');
-  if (partition === undefined || !isPartition(partition) || service !== 'states') throw malformed;
-  if (!REGION.test(region ?? '') || !ACCOUNT.test(account ?? '') || type === undefined) throw malformed;
+  if (partition === undefined || !isPartition(partition) || service !== 'states') throw malformed();
+  if (!REGION.test(region ?? '') || !ACCOUNT.test(account ?? '') || type === undefined) throw malformed();
   const scope: ArnScope = { partition, region: region!, account: account! };
   const names = (n: number) => rest.length === n && rest.every((x) => x !== '');
 
@@ -140,19 +141,19 @@ export function parseArn(value: string): StepFunctionsArn {
     case 'stateMachine': {
       if (names(1)) {
         const parts = splitLabel(rest[0]!);
-        if (!parts) throw malformed;
+        if (!parts) throw malformed();
         const [name, label] = parts;
         return label !== undefined ? { kind: 'stateMachine', scope, name, label } : { kind: 'stateMachine', scope, name };
       }
-      if (!names(2) || !isValidName(rest[0]!)) throw malformed;
+      if (!names(2) || !isValidName(rest[0]!)) throw malformed();
       const [name, qualifier] = [rest[0]!, rest[1]!];
       if (VERSION.test(qualifier)) return { kind: 'stateMachineVersion', scope, name, version: Number(qualifier) };
       if (isValidName(qualifier, 'alias')) return { kind: 'stateMachineAlias', scope, name, alias: qualifier };
-      throw malformed;
+      throw malformed();
     }
     case 'execution': {
       const parts = names(2) ? splitLabel(rest[0]!) : undefined;
-      if (!parts || !isValidName(rest[1]!, 'execution')) throw malformed;
+      if (!parts || !isValidName(rest[1]!, 'execution')) throw malformed();
       const [stateMachineName, mapRunLabel] = parts;
       const executionName = rest[1]!;
       return mapRunLabel !== undefined
@@ -160,16 +161,16 @@ export function parseArn(value: string): StepFunctionsArn {
         : { kind: 'execution', scope, stateMachineName, executionName };
     }
     case 'express': {
-      if (!names(3) || !rest.every((x) => isValidName(x))) throw malformed;
+      if (!names(3) || !rest.every((x) => isValidName(x))) throw malformed();
       return { kind: 'expressExecution', scope, stateMachineName: rest[0]!, executionName: rest[1]!, executionId: rest[2]! };
     }
     case 'mapRun': {
       const parts = names(2) ? splitLabel(rest[0]!) : undefined;
-      if (!parts || parts[1] === undefined || !isValidName(rest[1]!)) throw malformed;
+      if (!parts || parts[1] === undefined || !isValidName(rest[1]!)) throw malformed();
       return { kind: 'mapRun', scope, stateMachineName: parts[0], mapRunLabel: parts[1], mapRunId: rest[1]! };
     }
     case 'activity': {
-      if (!names(1) || !isValidName(rest[0]!, 'activity')) throw malformed;
+      if (!names(1) || !isValidName(rest[0]!, 'activity')) throw malformed();
       return { kind: 'activity', scope, name: rest[0]! };
     }
     default:
