@@ -2,6 +2,7 @@ import { step, closeFromOutside, type ExecutionInfo, type StepResult, type Suspe
 import {
   ActivityStore,
   ExecutionStore,
+  StateMachineStore,
   decodeTaskToken,
   newTaskToken,
   stepJobId,
@@ -20,6 +21,7 @@ const MAX_COMMIT_ATTEMPTS = 50;
 export interface ProcessorDeps {
   executions: ExecutionStore;
   activities: ActivityStore;
+  stateMachines: StateMachineStore;
   definitions: DefinitionCache;
   queue: StepQueue;
   now?: () => number;
@@ -40,15 +42,18 @@ export class StepProcessor {
     this.now = deps.now ?? Date.now;
   }
 
-  async process(job: StepJob, enqueuedAt: number): Promise<void> {
+  async process(job: StepJob): Promise<void> {
     const jobId = stepJobId(job);
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-      const rec = await this.deps.executions.load(job.e);
-      if (!rec) {
-        // StartExecution enqueues before it creates (rule 2): wait briefly for the record.
-        if (job.k === 'start' && this.now() - enqueuedAt < 60_000) throw new RetryLater('execution not created yet');
-        return;
+      let rec = await this.deps.executions.load(job.e);
+      if (!rec && job.k === 'start' && job.create) {
+        // StartExecution enqueues before it writes (rule 2); whichever comes first creates it.
+        const { record, started } = job.create;
+        await this.deps.executions.create(record, started);
+        await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
+        rec = await this.deps.executions.load(job.e);
       }
+      if (!rec) return;
       if (rec.status !== 'RUNNING') return;
       if (rec.producer === jobId && rec.wake !== job.w) {
         // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them).

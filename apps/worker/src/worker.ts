@@ -18,13 +18,15 @@ export interface RunningWorker {
  */
 export function startWorker(handle: RedisHandle, options: WorkerOptions): RunningWorker {
   const queue = new StepQueue(handle.redis);
+  const stateMachines = new StateMachineStore(handle);
   const processor = new StepProcessor({
     executions: new ExecutionStore(handle),
     activities: new ActivityStore(handle),
-    definitions: new DefinitionCache(new StateMachineStore(handle)),
+    stateMachines,
+    definitions: new DefinitionCache(stateMachines),
     queue,
   });
-  const worker = new Worker<StepJob>(STEP_QUEUE, (job) => processor.process(job.data, job.timestamp), {
+  const worker = new Worker<StepJob>(STEP_QUEUE, (job) => processor.process(job.data), {
     connection: handle.redis.duplicate(),
     prefix: QUEUE_PREFIX,
     concurrency: options.concurrency,

@@ -7,10 +7,11 @@
   then field/value pairs of the new record
 
   Returns  1 created
-           {status, input} of the existing execution (StartExecution's idempotency rule needs them)
+           {status, input, origin} of the existing execution (StartExecution's idempotency rule
+           needs them; origin tells whether the caller's own start job created it)
 ]]
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return redis.call('HMGET', KEYS[1], 'status', 'input')
+  return redis.call('HMGET', KEYS[1], 'status', 'input', 'org')
 end
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 2, #ARGV))

@@ -31,6 +31,8 @@ export interface ExecutionRecord {
   taskStart?: number;
   taskBeat?: number;
   redriveCount: number;
+  /** Random id of the StartExecution request that created it. */
+  origin?: string;
   /** The job that made the last commit, and what it left the execution waiting for: a replay of that job re-enqueues it. */
   producer?: string;
   suspension?: Suspension;
@@ -48,14 +50,14 @@ export class ExecutionStore {
   constructor(private readonly h: RedisHandle) {}
 
   /** Creates the execution; returns undefined when created, else the existing one's status and input. */
-  async create(rec: ExecutionRecord, started: HistoryEvent): Promise<{ status: string; input: string } | undefined> {
+  async create(rec: ExecutionRecord, started: HistoryEvent): Promise<{ status: string; input: string; origin?: string } | undefined> {
     const id = executionId(rec.arn);
     const fields: (string | number)[] = [];
     for (const [k, v] of Object.entries(toHash(rec))) fields.push(k, v);
     const res = await this.h.run('createExecution', [keys.execution(id), keys.history(id)], [encodeEvent(started), ...fields]);
     if (res === 1) return undefined;
-    const [status, input] = res as [string, string];
-    return { status, input };
+    const [status, input, origin] = res as [string, string, string | null];
+    return origin === null ? { status, input } : { status, input, origin };
   }
 
   async load(arn: string): Promise<ExecutionRecord | undefined> {
@@ -175,6 +177,7 @@ function toHash(rec: ExecutionRecord): Record<string, string | number> {
     rc: rec.redriveCount,
   };
   if (rec.cursor) h.cur = JSON.stringify(rec.cursor);
+  if (rec.origin) h.org = rec.origin;
   return h;
 }
 
@@ -203,6 +206,7 @@ function fromHash(h: Record<string, string>): ExecutionRecord {
   if (h.tokStart !== undefined) rec.taskStart = Number(h.tokStart);
   if (h.tokBeat !== undefined) rec.taskBeat = Number(h.tokBeat);
   if (h.by) rec.producer = h.by;
+  if (h.org) rec.origin = h.org;
   if (h.susp && h.susp !== 'null') rec.suspension = JSON.parse(h.susp) as Suspension;
   return rec;
 }

@@ -1,5 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { HistoryEvent } from '@redstep/core';
+import type { ExecutionRecord } from './executions.js';
 import { executionId, QUEUE_PREFIX, STEP_QUEUE } from './keys.js';
 
 /**
@@ -8,7 +10,9 @@ import { executionId, QUEUE_PREFIX, STEP_QUEUE } from './keys.js';
  * A job whose wake no longer matches does nothing, so replays are harmless.
  */
 export type StepJob =
-  | { k: 'start' | 'continue' | 'timer'; e: string; w: string }
+  /** `create` carries the new execution, so the job can create it if it runs before StartExecution's own write. */
+  | { k: 'start'; e: string; w: string; create?: { record: ExecutionRecord; started: HistoryEvent } }
+  | { k: 'continue' | 'timer'; e: string; w: string }
   | { k: 'taskSucceeded'; e: string; w: string; output: string }
   | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string }
   | { k: 'taskTimeout'; e: string; w: string; heartbeat: boolean; n: number }

@@ -45,6 +45,7 @@ export function startExecution(ctx: ApiContext) {
       seq: 1,
       wake: 'start',
       redriveCount: 0,
+      origin: randomUUID(),
     };
     const started: HistoryEvent = {
       id: 1,
@@ -53,11 +54,11 @@ export function startExecution(ctx: ApiContext) {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: sm.roleArn },
     };
-    // Enqueue first: a crash after it leaves a job that finds no execution and gives up; a crash
-    // between create and enqueue would leave an execution nobody runs (rule 2).
-    await ctx.queue.add({ k: 'start', e: arn, w: 'start' });
+    // Enqueue first, with the record: a crash between a write and an enqueue would leave an
+    // execution nobody runs (rule 2). Whichever of this request and the job comes first creates it.
+    await ctx.queue.add({ k: 'start', e: arn, w: 'start', create: { record: rec, started } });
     const existing = await ctx.executions.create(rec, started);
-    if (existing) {
+    if (existing && existing.origin !== rec.origin) {
       // Same name and input while RUNNING returns the running execution (AWS's idempotency rule).
       if (existing.status === 'RUNNING' && existing.input === input) {
         const again = await ctx.executions.load(arn);
