@@ -10,6 +10,7 @@ import * as act from './handlers/activities.js';
 import * as task from './handlers/tasks.js';
 import * as tags from './handlers/tags.js';
 import { validateStateMachineDefinition } from './handlers/validate-definition.js';
+import { startSyncExecution } from './handlers/start-sync-execution.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -43,6 +44,7 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
     UntagResource: tags.untagResource(ctx),
     ListTagsForResource: tags.listTagsForResource(ctx),
     ValidateStateMachineDefinition: validateStateMachineDefinition(ctx),
+    StartSyncExecution: startSyncExecution(ctx),
   };
 }
 

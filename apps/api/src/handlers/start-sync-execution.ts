@@ -1,0 +1,105 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  expressExecutionArn,
+  InvalidExecutionInput,
+  StateMachineTypeNotSupported,
+  step,
+  type Closing,
+  type Cursor,
+  type ExecutionInfo,
+  type StateMachineDefinition,
+  type Wake,
+} from '@redstep/core';
+import { epochSeconds, type ApiContext } from '../context.js';
+import { checkName, optStr, str } from './common.js';
+import { requireStateMachine } from './state-machines.js';
+
+type Body = Record<string, unknown>;
+
+/** AWS ends a synchronous Express execution after five minutes. */
+const SYNC_LIMIT_MS = 5 * 60_000;
+const MAX_INPUT_BYTES = 262_144;
+
+/**
+ * StartSyncExecution: an EXPRESS execution run to its end inside the request, through the
+ * same interpreter as the worker. Express executions keep no history (as on AWS), so nothing
+ * is written to Redis; the caller holds the result.
+ */
+export function startSyncExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const sm = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    if (sm.type !== 'EXPRESS') {
+      throw new StateMachineTypeNotSupported('This operation is not supported by this type of state machine');
+    }
+    const name = optStr(body, 'name') ?? randomUUID();
+    checkName(name, 'execution');
+    const input = optStr(body, 'input') ?? '{}';
+    if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
+      throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
+    }
+    try {
+      JSON.parse(input);
+    } catch (e) {
+      throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
+    }
+    const scope = { partition: 'aws' as const, region: ctx.config.region, account: ctx.config.accountId };
+    const execution: ExecutionInfo = {
+      arn: expressExecutionArn(scope, sm.name, name, randomUUID()),
+      name,
+      stateMachineArn: sm.arn,
+      stateMachineName: sm.name,
+      roleArn: sm.roleArn,
+      startTime: ctx.now(),
+      input,
+      redriveCount: 0,
+    };
+    const closing = await runToEnd(JSON.parse(sm.definition) as StateMachineDefinition, execution, ctx);
+    const stop = ctx.now();
+    const out: Record<string, unknown> = {
+      executionArn: execution.arn,
+      stateMachineArn: sm.arn,
+      name,
+      startDate: epochSeconds(execution.startTime),
+      stopDate: epochSeconds(stop),
+      status: closing.status,
+      input,
+      inputDetails: { included: true },
+      billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil((stop - execution.startTime) / 100) * 100) },
+    };
+    if (closing.output !== undefined) {
+      out.output = closing.output;
+      out.outputDetails = { included: true };
+    }
+    if (closing.error !== undefined) out.error = closing.error;
+    if (closing.cause !== undefined) out.cause = closing.cause;
+    return out;
+  };
+}
+
+async function runToEnd(definition: StateMachineDefinition, execution: ExecutionInfo, ctx: ApiContext): Promise<Closing> {
+  const deadline = execution.startTime + SYNC_LIMIT_MS;
+  let cursor: Cursor | undefined;
+  let wake: Wake = { kind: 'start' };
+  let lastEventId = 1;
+  for (;;) {
+    const now = ctx.now();
+    if (now >= deadline) return { status: 'TIMED_OUT', error: 'States.Timeout' };
+    const base = { definition, execution, lastEventId, wake, now };
+    const result = await step(cursor ? { ...base, cursor } : base, { newToken: () => randomBytes(32).toString('base64url') });
+    if (result.closing) return result.closing;
+    lastEventId += result.events.length;
+    cursor = result.cursor;
+    const suspension = result.suspension!;
+    if (suspension.kind === 'timer') {
+      // A Wait or a retry backoff: the request itself waits, bounded by the five-minute limit.
+      await sleep(Math.max(0, Math.min(suspension.at, deadline) - ctx.now()));
+      wake = { kind: 'timer' };
+    } else if (suspension.kind === 'continue') {
+      wake = { kind: 'continue' };
+    } else {
+      // Express machines cannot reference activities (the definition check refuses them).
+      return { status: 'FAILED', error: 'States.Runtime', cause: 'Activities are not supported by EXPRESS state machines.' };
+    }
+  }
+}
