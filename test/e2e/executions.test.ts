@@ -1,5 +1,6 @@
 import {
   CreateStateMachineCommand,
+  DeleteStateMachineCommand,
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
   DescribeStateMachineForExecutionCommand,
@@ -15,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { history, ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
-import { ACCOUNT_SCOPE, expectAwsError, passMachine, waitMachine } from './helpers.js';
+import { ACCOUNT_SCOPE, expectAwsError, tamperToken, passMachine, waitMachine } from './helpers.js';
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -242,12 +243,45 @@ describe('ListExecutions', () => {
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
     expect(items.find((e) => e.executionArn === started[0])).toMatchObject({ status: 'SUCCEEDED', stopDate: expect.any(Date) });
 
-    const byStatus = async (s: ExecutionStatus) => (await listAll(sm.arn, 2, s)).items.map((e) => e.executionArn).sort();
+    const byStatus = async (s: ExecutionStatus, size = 2) => (await listAll(sm.arn, size, s)).items.map((e) => e.executionArn).sort();
     expect(await byStatus('SUCCEEDED')).toEqual(started.slice(0, 5).sort());
+    // A page that fills up in the middle of a read-ahead batch must still hand out the rest.
+    expect(await byStatus('SUCCEEDED', 4)).toEqual(started.slice(0, 5).sort());
     expect(await byStatus('RUNNING')).toEqual(started.slice(6).sort());
     expect(await byStatus('ABORTED')).toEqual([started[5]]);
     expect(await byStatus('FAILED')).toEqual([]);
     for (const arn of started.slice(6)) await cluster.sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
+  test('executions started between pages neither repeat nor hide listed ones', async () => {
+    const sm = await machine(passMachine(), 'listlive');
+    const older: string[] = [];
+    for (let i = 0; i < 4; i++) older.push((await start(sm.arn, `old-${i}`)).executionArn!);
+    const first = await cluster.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm.arn, maxResults: 2 }));
+    for (let i = 0; i < 2; i++) await start(sm.arn, `new-${i}`);
+    const rest = await listAllFrom(sm.arn, first.nextToken!);
+    const seen = [...first.executions!, ...rest].map((e) => e.executionArn);
+    expect(seen).toEqual([...older].reverse());
+  });
+
+  async function listAllFrom(stateMachineArn: string, token: string) {
+    const items: { executionArn?: string }[] = [];
+    let nextToken: string | undefined = token;
+    while (nextToken) {
+      const page = await cluster.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 2, nextToken }));
+      items.push(...page.executions!);
+      nextToken = page.nextToken;
+    }
+    return items;
+  }
+
+  test('a running execution outlives the deletion of its state machine', async () => {
+    const sm = await machine(waitMachine(1), 'orphan');
+    const { executionArn } = await start(sm.arn);
+    await cluster.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: sm.arn }));
+    const done = await waitForEnd(cluster.sfn, executionArn!);
+    expect(done.status).toBe('SUCCEEDED');
+    await expectAwsError(cluster.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm.arn })), 'StateMachineDoesNotExist');
   });
 
   test('errors: tampered token, missing or unknown machine, maxResults over 1000, bad status', async () => {
@@ -255,7 +289,7 @@ describe('ListExecutions', () => {
     for (let i = 0; i < 3; i++) await start(sm.arn);
     const first = await cluster.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm.arn, maxResults: 1 }));
     expect(first.nextToken).toBeTruthy();
-    const tampered = Buffer.from(Buffer.from(first.nextToken!, 'base64').toString('utf8').replace(/"c":(\d+)/, '"c":2')).toString('base64');
+    const tampered = tamperToken(first.nextToken!);
     await expectAwsError(cluster.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm.arn, maxResults: 1, nextToken: tampered })), 'InvalidToken');
     // A token only pages the listing that issued it.
     await expectAwsError(
@@ -320,6 +354,22 @@ describe('GetExecutionHistory', () => {
     expect(one.events).toHaveLength(12);
   });
 
+  test('pages stay put while a running execution appends events, in both orders', async () => {
+    const sm = await machine(waitMachine(1), 'histlive');
+    const { executionArn } = await start(sm.arn);
+    await untilEvents(executionArn!, 'WaitStateEntered');
+    const rev1 = await cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true }));
+    const fwd1 = await cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1 }));
+    expect(rev1.events!.map((e) => e.id)).toEqual([2]);
+    expect(fwd1.events!.map((e) => e.id)).toEqual([1]);
+    expect((await waitForEnd(cluster.sfn, executionArn!)).status).toBe('SUCCEEDED'); // history grows to 4 events
+    const rev2 = await cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true, nextToken: rev1.nextToken }));
+    expect(rev2.events!.map((e) => e.id)).toEqual([1]);
+    expect(rev2.nextToken).toBeUndefined();
+    const fwd2 = await cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 10, nextToken: fwd1.nextToken }));
+    expect(fwd2.events!.map((e) => e.id)).toEqual([2, 3, 4]);
+  });
+
   test('includeExecutionData false leaves out inputs and outputs', async () => {
     const sm = await machine(passMachine({ secret: 1 }), 'nodata');
     const { executionArn } = await start(sm.arn, undefined, '{"secret":0}');
@@ -335,7 +385,7 @@ describe('GetExecutionHistory', () => {
     const { executionArn } = await start(sm.arn);
     await waitForEnd(cluster.sfn, executionArn!);
     const first = await cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 2 }));
-    const tampered = Buffer.from(Buffer.from(first.nextToken!, 'base64').toString('utf8').replace(/"c":(\d+)/, '"c":7')).toString('base64');
+    const tampered = tamperToken(first.nextToken!);
     await expectAwsError(cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 2, nextToken: tampered })), 'InvalidToken');
     await expectAwsError(cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, nextToken: first.nextToken })), 'InvalidToken');
     await expectAwsError(cluster.sfn.send(new GetExecutionHistoryCommand({ executionArn: `${ACCOUNT_SCOPE}:execution:sm:${uniqueName('none')}` })), 'ExecutionDoesNotExist');

@@ -39,3 +39,16 @@ export const waitMachine = (seconds: number) => JSON.stringify({ StartAt: 'W', S
 
 /** An ARN of the right shape in the api's default account and region, naming nothing that exists. */
 export const ACCOUNT_SCOPE = 'arn:aws:states:us-east-1:123456789012';
+
+/**
+ * A nextToken with its cursor moved but its check left as issued: what a client that edits a
+ * token sends. The service must refuse it (InvalidToken), not page from the edited cursor.
+ */
+export function tamperToken(token: string): string {
+  const body = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { c: unknown };
+  const c = body.c;
+  body.c = typeof c === 'number' ? c + 1 : { ...(c as Record<string, unknown>), o: Number((c as { o?: number }).o ?? 0) + 1 };
+  const forged = Buffer.from(JSON.stringify(body)).toString('base64');
+  if (forged === token) throw new Error('tamperToken changed nothing');
+  return forged;
+}

@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, type Cluster } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
-import { ACCOUNT_SCOPE, expectAwsError, passMachine } from './helpers.js';
+import { ACCOUNT_SCOPE, expectAwsError, tamperToken, passMachine } from './helpers.js';
 
 let cluster: Cluster;
 beforeAll(async () => {
@@ -211,8 +211,7 @@ describe('ListStateMachines', () => {
     const first = await cluster.sfn.send(new ListStateMachinesCommand({ maxResults: 1 }));
     expect(first.nextToken).toBeTruthy();
     const token = first.nextToken!;
-    const decoded = Buffer.from(token, 'base64').toString('utf8');
-    const forged = Buffer.from(decoded.replace(/"c":\d+/, '"c":0')).toString('base64');
+    const forged = tamperToken(token);
     await expectAwsError(cluster.sfn.send(new ListStateMachinesCommand({ maxResults: 1, nextToken: forged })), 'InvalidToken');
     await expectAwsError(cluster.sfn.send(new ListStateMachinesCommand({ nextToken: 'garbage!' })), 'InvalidToken');
     await expectAwsError(cluster.sfn.send(new ListStateMachinesCommand({ nextToken: `${token.slice(0, -4)}AAAA` })), 'InvalidToken');

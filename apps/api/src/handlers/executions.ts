@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   closeFromOutside,
+  decodeNextToken,
+  encodeNextToken,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidExecutionInput,
+  InvalidToken,
   ValidationException,
   type HistoryEvent,
 } from '@redstep/core';
@@ -152,37 +155,64 @@ export function listExecutions(ctx: ApiContext) {
     const { name: smName } = await requireStateMachine(ctx, smArn);
     const statusFilter = optStr(body, 'statusFilter');
     const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}`;
-    const { offset, limit } = page(body, scope);
+    const { limit } = page({ maxResults: body.maxResults }, scope);
+    const token = optStr(body, 'nextToken');
+    let cursor = token === undefined ? 0 : await resumeListing(ctx, smName, token, scope);
+    let last = '';
     const executions: Record<string, unknown>[] = [];
-    let cursor = offset;
     let more = true;
     // Filtering by status reads ahead until the page is full or the index ends.
     while (executions.length < limit && more) {
       const batch = await ctx.stateMachines.executionNames(smName, cursor, limit);
-      more = batch.more;
+      let used = 0;
       for (const name of batch.members) {
-        cursor++;
+        if (executions.length === limit) break;
+        used++;
+        last = name;
         const rec = await ctx.executions.load(arns(ctx).execution(smName, name));
-        if (!rec || (statusFilter && rec.status !== statusFilter)) continue;
-        const item: Record<string, unknown> = {
-          executionArn: rec.arn,
-          stateMachineArn: rec.stateMachineArn,
-          name: rec.name,
-          status: rec.status,
-          startDate: epochSeconds(rec.startDate),
-        };
-        if (rec.stopDate !== undefined) item.stopDate = epochSeconds(rec.stopDate);
-        executions.push(item);
-        if (executions.length === limit) {
-          more = more || cursor < offset + batch.members.length;
-          break;
-        }
+        if (rec && (!statusFilter || rec.status === statusFilter)) executions.push(listItem(rec));
       }
+      cursor += used;
+      more = batch.more || used < batch.members.length;
     }
     const out: Record<string, unknown> = { executions };
-    if (more) out.nextToken = pageToken(cursor, scope);
+    if (more) out.nextToken = encodeNextToken({ o: cursor, n: last } satisfies ListCursor, { scope, now: Date.now() });
     return out;
   };
+}
+
+/** Where the previous page ended: its position then, and the last execution it looked at. */
+interface ListCursor {
+  o: number;
+  n: string;
+}
+
+/**
+ * Executions are listed newest first, so ones started since the previous page push it down.
+ * The next page starts right after the last execution looked at, wherever that is now.
+ */
+async function resumeListing(ctx: ApiContext, smName: string, token: string, scope: string): Promise<number> {
+  const c = decodeNextToken<ListCursor>(token, { scope, now: Date.now() });
+  if (typeof c?.o !== 'number' || typeof c.n !== 'string') throw new InvalidToken("Invalid Token: 'Invalid nextToken'");
+  const SCAN = 100;
+  for (let pos = Math.max(0, c.o - 1); ; pos += SCAN) {
+    const { members, more } = await ctx.stateMachines.executionNames(smName, pos, SCAN);
+    const i = members.indexOf(c.n);
+    if (i >= 0) return pos + i + 1;
+    if (!more) return c.o;
+  }
+}
+
+function listItem(rec: ExecutionRecord): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    executionArn: rec.arn,
+    stateMachineArn: rec.stateMachineArn,
+    name: rec.name,
+    status: rec.status,
+    startDate: epochSeconds(rec.startDate),
+  };
+  if (rec.stopDate !== undefined) item.stopDate = epochSeconds(rec.stopDate);
+  return item;
 }
 
 export function getExecutionHistory(ctx: ApiContext) {
@@ -192,14 +222,23 @@ export function getExecutionHistory(ctx: ApiContext) {
     const reverse = body.reverseOrder === true;
     const includeData = body.includeExecutionData !== false;
     const scope = `GetExecutionHistory|${arn}|${reverse}`;
+    // The cursor is an absolute position in the history (for reverse order, the end of the next
+    // page), so events appended by a running execution between pages shift nothing.
     const { offset, limit } = page(body, scope);
     const total = await ctx.executions.historyLength(arn);
-    const texts = reverse
-      ? (await ctx.executions.historyRange(arn, Math.max(0, total - offset - limit), total - offset - 1)).reverse()
-      : await ctx.executions.historyRange(arn, offset, offset + limit - 1);
+    let texts: string[];
+    let next: number;
+    if (reverse) {
+      const end = body.nextToken === undefined ? total : offset;
+      texts = end > 0 ? (await ctx.executions.historyRange(arn, Math.max(0, end - limit), end - 1)).reverse() : [];
+      next = end - texts.length;
+    } else {
+      texts = await ctx.executions.historyRange(arn, offset, offset + limit - 1);
+      next = offset + texts.length;
+    }
     const events = texts.map((t) => renderEvent(JSON.parse(t) as HistoryEvent, includeData));
     const out: Record<string, unknown> = { events };
-    if (offset + texts.length < total) out.nextToken = pageToken(offset + texts.length, scope);
+    if (reverse ? next > 0 : next < total) out.nextToken = pageToken(next, scope);
     return out;
   };
 }
