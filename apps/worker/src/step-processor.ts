@@ -5,7 +5,7 @@ import {
   StateMachineStore,
   decodeTaskToken,
   newTaskToken,
-  stepJobId,
+  producerId,
   type ExecutionRecord,
   type StepJob,
   type StepQueue,
@@ -43,7 +43,7 @@ export class StepProcessor {
   }
 
   async process(job: StepJob): Promise<void> {
-    const jobId = stepJobId(job);
+    const jobId = producerId(job);
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       let rec = await this.deps.executions.load(job.e);
       if (!rec && job.k === 'start' && job.create) {
@@ -123,7 +123,7 @@ export class StepProcessor {
         }),
       );
       const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake, now };
-      result = step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
+      result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
         newToken: () => newTaskToken(rec.arn),
         activityExists: (arn) => existing.has(arn),
       });
@@ -132,7 +132,7 @@ export class StepProcessor {
       }
     }
     const newWake = String(rec.seq + result.events.length);
-    const jobId = stepJobId(job);
+    const jobId = producerId(job);
     const committed = await this.deps.executions.commit(rec, rec.wake, result, newWake, now, jobId);
     if (committed === 'fenced') return 'fenced';
     if (committed === 'missing') return 'done';

@@ -3,7 +3,10 @@ import type { Cursor, ExecutionInfo } from './types.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The context object (`$$`) a state sees. */
-export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToken?: string): Record<string, unknown> {
+export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToken?: string, retryable = false): Record<string, unknown> {
+  const state: Record<string, unknown> = { EnteredTime: iso(cursor.enteredTime), Name: cursor.state };
+  // AWS counts retries only for the states that can have a Retry field.
+  if (retryable) state.RetryCount = cursor.attempts.reduce((a, b) => a + b, 0);
   const ctx: Record<string, unknown> = {
     Execution: {
       Id: execution.arn,
@@ -13,11 +16,7 @@ export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToke
       StartTime: iso(execution.startTime),
       RedriveCount: execution.redriveCount,
     },
-    State: {
-      EnteredTime: iso(cursor.enteredTime),
-      Name: cursor.state,
-      RetryCount: cursor.attempts.reduce((a, b) => a + b, 0),
-    },
+    State: state,
     StateMachine: { Id: execution.stateMachineArn, Name: execution.stateMachineName },
   };
   if (taskToken !== undefined) ctx.Task = { Token: taskToken };

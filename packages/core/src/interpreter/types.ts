@@ -42,7 +42,10 @@ export interface Cursor {
   until?: number;
   /** Why we wait until `until`: a Wait state finishing, or a retry re-running the state. */
   untilKind?: 'wait' | 'retry';
+  /** Workflow variables of this scope (Assign); JSON values only. */
   variables?: Record<string, unknown>;
+  /** Variables of the enclosing scopes a Parallel branch or Map iteration reads (read-only). */
+  outerVariables?: Record<string, unknown>;
 }
 
 /** Why a step runs. */

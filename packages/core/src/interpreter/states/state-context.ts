@@ -1,3 +1,4 @@
+import type { QueryLanguage } from '../../asl/types.js';
 import type { PathContext } from '../../jsonpath/index.js';
 import type { Recorder } from '../recorder.js';
 import type { Cursor, ExecutionInfo, StepOptions, Suspension, Wake } from '../types.js';
@@ -12,14 +13,17 @@ export interface StateContext {
   options: StepOptions;
   /** `$$` and variables for path evaluation. */
   paths: (taskToken?: string) => PathContext;
+  language: QueryLanguage;
+  /** Variables the state reads: values from before its own Assign. */
+  variables: Readonly<Record<string, unknown>>;
 }
 
 /** How a state ended this step. */
 export type Outcome =
   /** Leave the state with `output`, to `next` or (when absent) ending the execution. */
-  | { kind: 'exit'; output: unknown; next?: string }
+  | { kind: 'exit'; output: unknown; next?: string; assigned?: Record<string, unknown> }
   /** An error: Retry/Catch of the state apply, else the execution fails. */
-  | { kind: 'error'; error?: string; cause?: string }
+  | { kind: 'error'; error?: string; cause?: string; location?: string }
   /** Stay in the state until woken. `patch` is merged into the cursor. */
   | { kind: 'suspend'; suspension: Suspension; patch: Partial<Cursor> };
 

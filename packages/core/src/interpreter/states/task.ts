@@ -1,6 +1,8 @@
 import type { TaskState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
+import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
 import { applyInputPath, applyOutputPath, applyResultPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
 import { payload } from '../recorder.js';
 import type { PendingTask } from '../types.js';
 import { successor, type Outcome, type StateContext } from './state-context.js';
@@ -15,7 +17,7 @@ export function isActivityResource(resource: string): boolean {
  * Task on an activity: schedule it and wait for a worker's answer, a timeout or a heartbeat
  * timeout. Other resources belong to the integrations work and fail at run time for now.
  */
-export function runTask(state: TaskState, sc: StateContext): Outcome {
+export async function runTask(state: TaskState, sc: StateContext): Promise<Outcome> {
   if (!isActivityResource(state.Resource)) {
     throw new StatesError('States.Runtime', `The resource '${state.Resource}' is not supported by this service.`);
   }
@@ -37,16 +39,25 @@ export function runTask(state: TaskState, sc: StateContext): Outcome {
   return schedule(state, sc);
 }
 
-function schedule(state: TaskState, sc: StateContext): Outcome {
+async function schedule(state: TaskState, sc: StateContext): Promise<Outcome> {
   if (sc.options.activityExists && !sc.options.activityExists(state.Resource)) {
     throw new StatesError('States.Runtime', `The activity ${state.Resource} does not exist.`);
   }
   const token = sc.options.newToken();
-  const paths = sc.paths(token);
-  let input = applyInputPath(state.InputPath, sc.cursor.input, paths);
-  if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
-  const timeoutSeconds = seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSecondsPath', sc);
-  const heartbeatSeconds = seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', sc);
+  let input: unknown;
+  let timeoutSeconds: number | undefined;
+  let heartbeatSeconds: number | undefined;
+  if (sc.language === 'JSONata') {
+    input = state.Arguments === undefined ? sc.cursor.input : await jsonata(sc, state.Arguments, 'Arguments', {}, token);
+    timeoutSeconds = await jsonataSeconds(state.TimeoutSeconds, 'TimeoutSeconds', sc, token);
+    heartbeatSeconds = await jsonataSeconds(state.HeartbeatSeconds, 'HeartbeatSeconds', sc, token);
+  } else {
+    const paths = sc.paths(token);
+    input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+    if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
+    timeoutSeconds = seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSecondsPath', sc);
+    heartbeatSeconds = seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', sc);
+  }
   const text = JSON.stringify(input);
   const event = sc.recorder.add('ActivityScheduled', {
     activityScheduledEventDetails: defined({
@@ -68,11 +79,25 @@ function schedule(state: TaskState, sc: StateContext): Outcome {
   return { kind: 'suspend', suspension: { kind: 'activity', task: pending }, patch: { task: pending } };
 }
 
-function finish(state: TaskState, sc: StateContext, result: unknown): Outcome {
+async function finish(state: TaskState, sc: StateContext, result: unknown): Promise<Outcome> {
+  if (sc.language === 'JSONata') return jsonataExit(sc, state, result, successor(state), { result });
   const paths = sc.paths(sc.cursor.task?.token);
   if (state.ResultSelector !== undefined) result = evaluatePayloadTemplate(state.ResultSelector, result, paths, 'ResultSelector');
+  // Assign reads the selected result before ResultPath merges it into the input.
+  const assigned = await evaluateAssign(state.Assign, sc, result);
   const output = applyOutputPath(state.OutputPath, applyResultPath(state.ResultPath, sc.cursor.input, result), paths);
-  return { kind: 'exit', output, next: successor(state) };
+  return exit(output, successor(state), assigned);
+}
+
+/** TimeoutSeconds / HeartbeatSeconds in JSONata mode: a positive integer literal or expression. */
+async function jsonataSeconds(value: number | string | undefined, field: string, sc: StateContext, token: string): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  const seconds = await jsonata(sc, value, field, {}, token);
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
+    const expression = isJsonataTemplate(value) ? expressionOf(value) : String(value);
+    throw new QueryEvaluationError(unexpectedTypeCause(expression, field, 'integer', seconds), field);
+  }
+  return seconds;
 }
 
 function seconds(literal: number | string | undefined, path: string | undefined, field: string, sc: StateContext): number | undefined {
