@@ -49,25 +49,36 @@ export function encodeEvent(e: HistoryEvent): string {
 export class ExecutionStore {
   constructor(private readonly h: RedisHandle) {}
 
-  /** Creates the execution; returns undefined when created, else the existing one's status and input. */
+  /** Creates the execution; returns undefined when created, else the existing one's status, input and origin. */
   async create(rec: ExecutionRecord, started: HistoryEvent): Promise<{ status: string; input: string; origin?: string } | undefined> {
     const id = executionId(rec.arn);
     const fields: (string | number)[] = [];
-    for (const [k, v] of Object.entries(toHash(rec))) fields.push(k, v);
-    const res = await this.h.run('createExecution', [keys.execution(id), keys.history(id)], [encodeEvent(started), ...fields]);
+    for (const [k, v] of Object.entries(mutableFields(rec))) fields.push(k, v);
+    const res = await this.h.run(
+      'createExecution',
+      [keys.execution(id), keys.history(id), keys.executionMeta(id)],
+      [encodeEvent(started), JSON.stringify(metaOf(rec)), ...fields],
+    );
     if (res === 1) return undefined;
-    const [status, input, origin] = res as [string, string, string | null];
-    return origin === null ? { status, input } : { status, input, origin };
+    const [status, metaText] = res as [string, string];
+    const meta = JSON.parse(metaText) as Meta;
+    return meta.org === undefined ? { status, input: meta.input } : { status, input: meta.input, origin: meta.org };
   }
 
   async load(arn: string): Promise<ExecutionRecord | undefined> {
-    const raw = await this.h.redis.hgetall(keys.execution(executionId(arn)));
-    return raw.arn ? fromHash(raw) : undefined;
+    const id = executionId(arn);
+    const [hash, meta, cursor] = await Promise.all([
+      this.h.redis.hgetall(keys.execution(id)),
+      this.h.redis.get(keys.executionMeta(id)),
+      this.h.redis.get(keys.cursor(id)),
+    ]);
+    if (!hash.status || meta === null) return undefined;
+    return toRecord(hash, JSON.parse(meta) as Meta, cursor);
   }
 
   /**
-   * Commits a step: events appended and the record updated atomically, fenced on the sequence
-   * and wake the caller read. `wake` is the new wake id (ignored when the step closed).
+   * Commits a step: events appended, cursor replaced and record updated atomically, fenced on
+   * the sequence and wake the caller read. `wake` is the new wake id (ignored when it closed).
    */
   async commit(
     rec: ExecutionRecord,
@@ -79,9 +90,9 @@ export class ExecutionStore {
   ): Promise<CommitResult> {
     const id = executionId(rec.arn);
     const events = result.events.map(encodeEvent);
-    const seq = rec.seq + result.events.length;
-    const set: Record<string, string | number> = { seq };
+    const set: Record<string, string | number> = { seq: rec.seq + result.events.length };
     const del: string[] = [];
+    let cursor = '';
     if (result.closing) {
       const c = result.closing;
       set.status = c.status;
@@ -90,12 +101,11 @@ export class ExecutionStore {
       if (c.output !== undefined) set.output = c.output;
       if (c.error !== undefined) set.error = c.error;
       if (c.cause !== undefined) set.cause = c.cause;
-      del.push('cur', 'tok', 'tokState', 'tokStart', 'tokBeat', 'by', 'susp');
+      del.push('tok', 'tokState', 'tokStart', 'tokBeat', 'by');
     } else {
       set.wake = wake;
-      set.cur = JSON.stringify(result.cursor);
       set.by = producer;
-      set.susp = JSON.stringify(result.suspension ?? null);
+      cursor = encodeCursor(result.cursor!);
       const task = result.suspension?.kind === 'activity' ? result.suspension.task : undefined;
       if (task) {
         set.tok = nonceOf(task.token);
@@ -105,9 +115,9 @@ export class ExecutionStore {
         del.push('tok', 'tokState', 'tokStart', 'tokBeat');
       }
     }
-    const args: (string | number)[] = [rec.seq, expectedWake, events.length, ...events, del.length, ...del];
+    const args: (string | number)[] = [rec.seq, expectedWake, cursor, events.length, ...events, del.length, ...del];
     for (const [k, v] of Object.entries(set)) args.push(k, v);
-    const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id)], args)) as number;
+    const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id), keys.cursor(id)], args)) as number;
     return CODES[res]!;
   }
 
@@ -140,7 +150,10 @@ export class ExecutionStore {
  * makes tokens unguessable and binds each one to one scheduling of one execution.
  */
 export function newTaskToken(executionArn: string): string {
-  const nonce = randomBytes(16).toString('hex');
+  return taskToken(executionArn, randomBytes(16).toString('hex'));
+}
+
+function taskToken(executionArn: string, nonce: string): string {
   return Buffer.from(JSON.stringify([executionArn, nonce])).toString('base64url');
 }
 
@@ -161,52 +174,82 @@ function nonceOf(token: string): string {
   return decodeTaskToken(token)!.nonce;
 }
 
-function toHash(rec: ExecutionRecord): Record<string, string | number> {
-  const h: Record<string, string | number> = {
+/** Immutable facts, stored once as JSON beside the small mutable hash. */
+interface Meta {
+  arn: string;
+  name: string;
+  sm: string;
+  smName: string;
+  input: string;
+  def: string;
+  role: string;
+  org?: string;
+}
+
+function metaOf(rec: ExecutionRecord): Meta {
+  const meta: Meta = {
     arn: rec.arn,
     name: rec.name,
     sm: rec.stateMachineArn,
     smName: rec.stateMachineName,
-    status: rec.status,
     input: rec.input,
-    start: rec.startDate,
     def: rec.definitionSha,
     role: rec.roleArn,
-    seq: rec.seq,
-    wake: rec.wake,
-    rc: rec.redriveCount,
   };
-  if (rec.cursor) h.cur = JSON.stringify(rec.cursor);
-  if (rec.origin) h.org = rec.origin;
-  return h;
+  if (rec.origin) meta.org = rec.origin;
+  return meta;
 }
 
-function fromHash(h: Record<string, string>): ExecutionRecord {
+function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
+  return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
+}
+
+/**
+ * The cursor without its task token: the token is the execution ARN plus the nonce already in
+ * the hash, so storing it would only repeat them.
+ */
+function encodeCursor(cursor: Cursor): string {
+  if (!cursor.task) return JSON.stringify(cursor);
+  return JSON.stringify({ ...cursor, task: { ...cursor.task, token: '' } });
+}
+
+/** What a suspended execution waits for follows from its cursor; replays re-enqueue it. */
+function suspensionOf(cursor: Cursor): Suspension {
+  if (cursor.task) return { kind: 'activity', task: cursor.task };
+  if (cursor.until !== undefined) return { kind: 'timer', at: cursor.until };
+  return { kind: 'continue' };
+}
+
+function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | null): ExecutionRecord {
   const rec: ExecutionRecord = {
-    arn: h.arn!,
-    name: h.name!,
-    stateMachineArn: h.sm!,
-    stateMachineName: h.smName!,
+    arn: meta.arn,
+    name: meta.name,
+    stateMachineArn: meta.sm,
+    stateMachineName: meta.smName,
     status: h.status as ExecutionStatus,
-    input: h.input!,
+    input: meta.input,
     startDate: Number(h.start),
-    definitionSha: h.def!,
-    roleArn: h.role!,
+    definitionSha: meta.def,
+    roleArn: meta.role,
     seq: Number(h.seq),
     wake: h.wake ?? '',
     redriveCount: Number(h.rc ?? 0),
   };
+  if (meta.org !== undefined) rec.origin = meta.org;
   if (h.output !== undefined) rec.output = h.output;
   if (h.error !== undefined) rec.error = h.error;
   if (h.cause !== undefined) rec.cause = h.cause;
   if (h.stopDate !== undefined) rec.stopDate = Number(h.stopDate);
-  if (h.cur) rec.cursor = JSON.parse(h.cur) as Cursor;
   if (h.tok !== undefined) rec.taskNonce = h.tok;
   if (h.tokState !== undefined) rec.taskState = h.tokState as 'scheduled' | 'started';
   if (h.tokStart !== undefined) rec.taskStart = Number(h.tokStart);
   if (h.tokBeat !== undefined) rec.taskBeat = Number(h.tokBeat);
   if (h.by) rec.producer = h.by;
-  if (h.org) rec.origin = h.org;
-  if (h.susp && h.susp !== 'null') rec.suspension = JSON.parse(h.susp) as Suspension;
+  if (cursorText) {
+    const cursor = JSON.parse(cursorText) as Cursor;
+    if (cursor.task && rec.taskNonce) cursor.task.token = taskToken(rec.arn, rec.taskNonce);
+    rec.cursor = cursor;
+    rec.suspension = suspensionOf(cursor);
+  }
   return rec;
 }

@@ -16,8 +16,15 @@ export function executionId(executionArn: string): string {
 }
 
 export const keys = {
-  /** Hash: one execution's record (status, input, cursor, sequence, pending task). */
+  /**
+   * Hash: one execution's small mutable fields (status, sequence, wake, pending task). Every
+   * value stays short so Redis keeps it in its compact listpack encoding.
+   */
   execution: (id: string) => `${P}:x:{${id}}`,
+  /** String: one execution's immutable facts as JSON (ARNs, names, input, definition hash). */
+  executionMeta: (id: string) => `${P}:m:{${id}}`,
+  /** String: where a running execution stands (the interpreter's cursor) as JSON. */
+  cursor: (id: string) => `${P}:c:{${id}}`,
   /** List: one execution's history events as JSON, oldest first. */
   history: (id: string) => `${P}:h:{${id}}`,
   /** Hash: a state machine. */

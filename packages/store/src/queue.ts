@@ -21,7 +21,12 @@ export type StepJob =
 /** Deterministic job ids (rule 2): the same request or replayed step enqueues the same job once. */
 export function stepJobId(job: StepJob): string {
   // BullMQ ids may not contain ':'; names cannot contain '/', so '/' separates safely.
-  const parts = [executionId(job.e).replace(':', '/'), job.w, job.k];
+  return `${executionId(job.e).replace(':', '/')}/${producerId(job)}`;
+}
+
+/** A job's id within its execution: short, so the execution's record stays compact. */
+export function producerId(job: StepJob): string {
+  const parts = [job.w, job.k];
   if (job.k === 'taskTimeout') parts.push(job.heartbeat ? `hb${job.n}` : 'to');
   return parts.join('/');
 }

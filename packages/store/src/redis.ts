@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** Script name -> number of keys, read from the file name (`commitStep-2.lua`). */
-const SCRIPTS = ['commitStep-2', 'createExecution-2', 'startTask-2', 'heartbeatTask-1', 'createIfAbsent-1'] as const;
+const SCRIPTS = ['commitStep-3', 'createExecution-3', 'startTask-2', 'heartbeatTask-1', 'createIfAbsent-1'] as const;
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v1';
+const SCRIPT_VERSION = 'v2';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

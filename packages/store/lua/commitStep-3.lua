@@ -1,13 +1,15 @@
 --[[
-  Commits one step of an execution: appends its history events and updates its record,
-  only if nobody committed since the caller read it (the fence).
+  Commits one step of an execution: appends its history events, replaces its cursor and
+  updates its record, only if nobody committed since the caller read it (the fence).
 
-  KEYS[1] execution hash
+  KEYS[1] execution hash (small mutable fields)
   KEYS[2] history list
+  KEYS[3] cursor string
   ARGV[1] expected sequence (history length the caller read)
   ARGV[2] expected wake id, or '*' for any (StopExecution)
-  ARGV[3] n: number of events, then ARGV[4 .. 3+n] the events as JSON
-  ARGV[4+n] m: number of fields to delete, then m field names
+  ARGV[3] the new cursor as JSON, or '' to delete it (the execution closed)
+  ARGV[4] n: number of events, then ARGV[5 .. 4+n] the events as JSON
+  ARGV[5+n] m: number of fields to delete, then m field names
   then field/value pairs to set
 
   Returns  1 committed
@@ -20,8 +22,13 @@ if seq ~= ARGV[1] then return -2 end
 if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -2 end
 if ARGV[2] ~= '*' and redis.call('HGET', KEYS[1], 'wake') ~= ARGV[2] then return -2 end
 
-local n = tonumber(ARGV[3])
-local i = 4
+if ARGV[3] == '' then
+  redis.call('DEL', KEYS[3])
+else
+  redis.call('SET', KEYS[3], ARGV[3])
+end
+local n = tonumber(ARGV[4])
+local i = 5
 if n > 0 then
   redis.call('RPUSH', KEYS[2], unpack(ARGV, i, i + n - 1))
 end
