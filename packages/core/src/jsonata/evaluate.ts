@@ -39,6 +39,8 @@ function toJson(value: unknown): unknown {
 function containsFunction(value: unknown): boolean {
   if (typeof value === 'function') return true;
   if (typeof value !== 'object' || value === null) return false;
+  // Sequences carry helper members (their own `push`); only the items are data.
+  if (Array.isArray(value)) return value.some(containsFunction);
   // jsonata lambdas are objects tagged `_jsonata_lambda`; native functions are real functions.
   if ((value as { _jsonata_lambda?: unknown })._jsonata_lambda) return true;
   return Object.values(value).some(containsFunction);
