@@ -182,3 +182,26 @@ describe('alert rules (deploy/prometheus/rules.yaml)', () => {
     execFileSync('promtool', ['check', 'rules', join(dir, 'queries.yaml')], { stdio: 'pipe' });
   });
 });
+
+describe('the code registers the contract', () => {
+  // Runs once packages/store exports metrics() (the prom-client registry of every process).
+  it('registers every contract metric with its type and labels, and nothing else under redstep_', async () => {
+    const store = (await import('@redstep/store')) as Record<string, unknown>;
+    if (typeof store.metrics !== 'function') return;
+    (store.metrics as () => unknown)();
+    const { register } = await import('prom-client');
+    const registered = new Map<string, { type: string; labels: string[] }>();
+    for (const m of register.getMetricsAsArray() as unknown as { name: string; labelNames?: string[]; constructor: { name: string } }[]) {
+      registered.set(m.name, { type: m.constructor.name.toLowerCase(), labels: [...(m.labelNames ?? [])] });
+    }
+    expect(registered.size).toBeGreaterThan(30);
+    for (const spec of contract.values()) {
+      if (!spec.name.startsWith('redstep_') && !spec.name.startsWith('process_') && !spec.name.startsWith('nodejs_')) continue;
+      const got = registered.get(spec.name);
+      expect(got, `${spec.name} is not registered`).toBeDefined();
+      expect(got!.type, spec.name).toBe(spec.type);
+      if (spec.name.startsWith('redstep_')) expect([...got!.labels].sort(), spec.name).toEqual([...spec.labels].sort());
+    }
+    for (const name of registered.keys()) if (name.startsWith('redstep_')) expect(contract.has(name), `${name} is registered but not in METRICS.md`).toBe(true);
+  });
+});
