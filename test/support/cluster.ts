@@ -1,4 +1,6 @@
 import { startApiProcess, startWorkerProcess, type AppProcess } from './processes.js';
+
+type WorkerProcess = AppProcess & { metricsUrl: string };
 import { startTestRedis, type TestRedis } from './redis.js';
 import { client } from './sfn.js';
 
@@ -6,7 +8,7 @@ import { client } from './sfn.js';
 export async function startCluster() {
   const redis: TestRedis = await startTestRedis();
   const api = await startApiProcess(redis.url);
-  const workers: AppProcess[] = [await startWorkerProcess(redis.url)];
+  const workers: WorkerProcess[] = [await startWorkerProcess(redis.url)];
   const sfn = client(api.endpoint);
   return {
     redis,

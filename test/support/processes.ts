@@ -51,6 +51,8 @@ export async function startApiProcess(redisUrl: string, env: Record<string, stri
   return { ...app, endpoint: `http://127.0.0.1:${port}` };
 }
 
-export async function startWorkerProcess(redisUrl: string, env: Record<string, string> = {}): Promise<AppProcess> {
-  return spawnApp('worker', { REDIS_URL: redisUrl, ...env }, /worker started/);
+export async function startWorkerProcess(redisUrl: string, env: Record<string, string> = {}): Promise<AppProcess & { metricsUrl: string }> {
+  const port = await freePort();
+  const app = await spawnApp('worker', { REDIS_URL: redisUrl, METRICS_PORT: String(port), ...env }, /worker started/);
+  return { ...app, metricsUrl: `http://127.0.0.1:${port}` };
 }

@@ -1,5 +1,5 @@
 import type { Config, RedisHandle } from '@redstep/store';
-import { ActivityStore, ExecutionStore, StateMachineStore, StepQueue, TagStore } from '@redstep/store';
+import { ActivityStore, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, type Metrics } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
 /** What every handler may use: config, the stores, the step queue, and a clock. */
@@ -12,6 +12,7 @@ export interface ApiContext {
   queue: StepQueue;
   blocking: BlockingPool;
   now: () => number;
+  metrics: Metrics;
   /** Set on SIGTERM: long polls return at once. */
   closing: AbortController;
 }
@@ -26,6 +27,7 @@ export function createContext(config: Config, handle: RedisHandle): ApiContext {
     queue: new StepQueue(handle.redis),
     blocking: new BlockingPool(handle.redis),
     now: Date.now,
+    metrics: metrics(),
     closing: new AbortController(),
   };
 }

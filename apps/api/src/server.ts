@@ -1,7 +1,8 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config, RedisHandle } from '@redstep/store';
+import type { NextFunction, Request, Response } from 'express';
+import { renderMetrics, sampleQueue, type Config, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
 import { awsJsonProtocol, type Handler } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
@@ -48,6 +49,24 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
   };
 }
 
+/** Counts and times every AWS request by action and error code; unknown actions share one label. */
+function requestMetrics(ctx: ApiContext, table: Record<string, Handler>) {
+  const m = ctx.metrics;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const target = req.header('x-amz-target') ?? '';
+    const name = target.slice(target.indexOf('.') + 1);
+    const action = Object.hasOwn(table, name) ? name : 'unknown';
+    m.apiInFlight.inc({ action });
+    const end = m.apiRequestDuration.startTimer({ action });
+    res.once('close', () => {
+      end();
+      m.apiInFlight.dec({ action });
+      m.apiRequests.inc({ action, error_code: (res.locals.errorCode as string | undefined) ?? 'none' });
+    });
+    next();
+  };
+}
+
 export interface RunningApi {
   server: Server;
   port: number;
@@ -68,7 +87,22 @@ export async function startApi(config: Config, handle: RedisHandle, log: Log = d
       res.status(503).json({ status: 'redis unreachable' });
     }
   });
-  app.post('/', express.raw({ type: () => true, limit: '2mb' }), awsJsonProtocol(handlers(ctx), log));
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await renderMetrics();
+    res.type(contentType).send(body);
+  });
+  const table = handlers(ctx);
+  app.post('/', requestMetrics(ctx, table), express.raw({ type: () => true, limit: '2mb' }), awsJsonProtocol(table, log));
+  const stopSampling = sampleQueue(ctx.queue, ctx.metrics);
+  const sampleActivities = setInterval(() => {
+    ctx.activities.waitingCounts().then(
+      (counts) => {
+        for (const [activity, n] of Object.entries(counts)) ctx.metrics.activityTasksWaiting.set({ activity }, n);
+      },
+      () => {},
+    );
+  }, 5_000);
+  sampleActivities.unref();
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -81,6 +115,8 @@ export async function startApi(config: Config, handle: RedisHandle, log: Log = d
       // Stop accepting, wake long polls (they answer empty), let in-flight requests finish.
       ctx.closing.abort();
       ctx.blocking.close();
+      stopSampling();
+      clearInterval(sampleActivities);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.race([drained, sleep(DRAIN_MS)]);

@@ -1,4 +1,5 @@
-import { connectRedis, loadConfig } from '@redstep/store';
+import { connectRedis, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
+import { startHealthServer } from './health-server.js';
 import { startWorker } from './worker.js';
 
 const config = loadConfig();
@@ -8,10 +9,15 @@ if (!config.redisUrl) {
 }
 const handle = connectRedis(config.redisUrl);
 const worker = startWorker(handle, { concurrency: config.workerConcurrency });
-console.log(JSON.stringify({ level: 'info', msg: 'worker started', concurrency: config.workerConcurrency }));
+const stopSampling = sampleQueue(new StepQueue(handle.redis), metrics());
+const health = config.metricsPort ? await startHealthServer(config.metricsPort, handle, worker) : undefined;
+console.log(JSON.stringify({ level: 'info', msg: 'worker started', concurrency: config.workerConcurrency, metricsPort: config.metricsPort }));
 
+// SIGTERM: take no new jobs, finish those in flight (BullMQ waits for them), then exit.
 const shutdown = async () => {
+  stopSampling();
   await worker.close();
+  health?.close();
   handle.redis.disconnect();
   process.exit(0);
 };

@@ -7,10 +7,12 @@ import {
   newTaskToken,
   producerId,
   type ExecutionRecord,
+  type Metrics,
   type StepJob,
   type StepQueue,
 } from '@redstep/store';
 import type { DefinitionCache } from './definitions.js';
+import { observeCommittedStep } from './step-metrics.js';
 
 /** Thrown so BullMQ retries the job later (with backoff), e.g. a start job that beat its execution's creation. */
 export class RetryLater extends Error {}
@@ -24,6 +26,7 @@ export interface ProcessorDeps {
   stateMachines: StateMachineStore;
   definitions: DefinitionCache;
   queue: StepQueue;
+  metrics?: Metrics;
   now?: () => number;
 }
 
@@ -42,7 +45,8 @@ export class StepProcessor {
     this.now = deps.now ?? Date.now;
   }
 
-  async process(job: StepJob): Promise<void> {
+  /** Returns whether this job committed a step; false when it found nothing to do (a replay, a stale wake). */
+  async process(job: StepJob): Promise<boolean> {
     const jobId = producerId(job);
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       let rec = await this.deps.executions.load(job.e);
@@ -53,18 +57,17 @@ export class StepProcessor {
         await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
         rec = await this.deps.executions.load(job.e);
       }
-      if (!rec) return;
-      if (rec.status !== 'RUNNING') return;
+      if (!rec || rec.status !== 'RUNNING') return false;
       if (rec.producer === jobId && rec.wake !== job.w) {
         // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them).
         await this.followUp(rec, rec.suspension);
-        return;
+        return false;
       }
       const wake = this.wakeFor(job, rec);
-      if (wake === undefined) return;
+      if (wake === undefined) return false;
       const outcome = await this.advance(rec, wake, job);
       if (outcome === 'fenced') continue;
-      return;
+      return outcome === 'done';
     }
     throw new RetryLater('too many concurrent commits');
   }
@@ -97,16 +100,16 @@ export class StepProcessor {
     }
   }
 
-  private async advance(rec: ExecutionRecord, wake: Wake | 'timeout' | 'heartbeat-check', job: StepJob): Promise<'done' | 'fenced'> {
+  private async advance(rec: ExecutionRecord, wake: Wake | 'timeout' | 'heartbeat-check', job: StepJob): Promise<'done' | 'fenced' | 'nothing'> {
     const now = this.now();
     if (wake === 'heartbeat-check') {
       const task = rec.cursor?.task;
-      if (!task?.heartbeatSeconds || job.k !== 'taskTimeout') return 'done';
+      if (!task?.heartbeatSeconds || job.k !== 'taskTimeout') return 'nothing';
       const due = Math.max(rec.taskStart ?? now, rec.taskBeat ?? 0) + task.heartbeatSeconds * 1000;
       if (rec.taskStart === undefined || due > now) {
         // Not started, or beaten since: look again when the heartbeat would next be due.
-        await this.deps.queue.add({ ...job, n: job.n + 1 }, (rec.taskStart === undefined ? task.heartbeatSeconds * 1000 : due - now));
-        return 'done';
+        await this.deps.queue.add({ ...job, n: job.n + 1 }, rec.taskStart === undefined ? task.heartbeatSeconds * 1000 : due - now);
+        return 'nothing';
       }
       wake = { kind: 'taskTimedOut', heartbeat: true };
     }
@@ -135,7 +138,8 @@ export class StepProcessor {
     const jobId = producerId(job);
     const committed = await this.deps.executions.commit(rec, rec.wake, result, newWake, now, jobId);
     if (committed === 'fenced') return 'fenced';
-    if (committed === 'missing') return 'done';
+    if (committed === 'missing') return 'nothing';
+    if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
     if (!result.closing && result.suspension) await this.followUp({ ...rec, wake: newWake }, result.suspension);
     return 'done';
   }
@@ -152,7 +156,7 @@ export class StepProcessor {
       case 'activity': {
         const { task } = suspension;
         const nonce = decodeTaskToken(task.token)!.nonce;
-        await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input });
+        await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
         const elapsed = this.now() - task.scheduledAt;
         if (task.timeoutSeconds !== undefined) {
           await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: false, n: 0 }, task.timeoutSeconds * 1000 - elapsed);

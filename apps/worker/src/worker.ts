@@ -1,22 +1,35 @@
 import { Worker } from 'bullmq';
-import { ActivityStore, ExecutionStore, QUEUE_PREFIX, STEP_QUEUE, StateMachineStore, StepQueue, type RedisHandle, type StepJob } from '@redstep/store';
+import {
+  ActivityStore,
+  ExecutionStore,
+  metrics,
+  QUEUE_PREFIX,
+  STEP_QUEUE,
+  StateMachineStore,
+  StepQueue,
+  type RedisHandle,
+  type StepJob,
+} from '@redstep/store';
 import { DefinitionCache } from './definitions.js';
-import { StepProcessor } from './step-processor.js';
+import { RetryLater, StepProcessor } from './step-processor.js';
 
 export interface WorkerOptions {
   concurrency: number;
 }
 
 export interface RunningWorker {
+  /** False once closing began: readiness turns off so no new work is routed here. */
+  running(): boolean;
   close(): Promise<void>;
 }
 
 /**
  * Starts a BullMQ worker on the step queue. Locks are short so a killed worker's jobs go back
  * to the queue within seconds; steps are idempotent, so a stalled job may run again any number
- * of times.
+ * of times. close() lets jobs in flight finish (BullMQ waits for them) and takes no new ones.
  */
 export function startWorker(handle: RedisHandle, options: WorkerOptions): RunningWorker {
+  const m = metrics();
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
   const processor = new StepProcessor({
@@ -25,18 +38,41 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     stateMachines,
     definitions: new DefinitionCache(stateMachines),
     queue,
+    metrics: m,
   });
-  const worker = new Worker<StepJob>(STEP_QUEUE, (job) => processor.process(job.data), {
-    connection: handle.redis.duplicate(),
-    prefix: QUEUE_PREFIX,
-    concurrency: options.concurrency,
-    lockDuration: 10_000,
-    stalledInterval: 5_000,
-    maxStalledCount: 1_000,
-  });
+  const labels = { queue: STEP_QUEUE };
+  m.workerConcurrency.set(labels, options.concurrency);
+  const worker = new Worker<StepJob>(
+    STEP_QUEUE,
+    async (job) => {
+      m.workerJobsInFlight.inc(labels);
+      const end = m.workerJobDuration.startTimer(labels);
+      try {
+        const committed = await processor.process(job.data);
+        m.workerJobs.inc({ ...labels, outcome: committed ? 'committed' : 'fenced' });
+      } catch (e) {
+        m.workerJobs.inc({ ...labels, outcome: e instanceof RetryLater ? 'retried' : 'failed' });
+        throw e;
+      } finally {
+        end();
+        m.workerJobsInFlight.dec(labels);
+      }
+    },
+    {
+      connection: handle.redis.duplicate(),
+      prefix: QUEUE_PREFIX,
+      concurrency: options.concurrency,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 1_000,
+    },
+  );
   worker.on('error', (err) => console.error(JSON.stringify({ level: 'error', msg: 'worker error', err: String(err) })));
+  let open = true;
   return {
+    running: () => open && worker.isRunning(),
     async close() {
+      open = false;
       await worker.close();
       await queue.close();
     },

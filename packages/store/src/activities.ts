@@ -12,6 +12,8 @@ export interface ActivityRecord {
 export interface QueuedTask {
   token: string;
   input: string;
+  /** When the task was scheduled (epoch ms), for the schedule-time metric. */
+  at?: number;
 }
 
 export class ActivityStore {
@@ -42,6 +44,13 @@ export class ActivityStore {
     const { members, more } = await pageIndex(this.h, keys.activities(), offset, limit);
     const items = (await Promise.all(members.map((m) => this.get(m)))).filter((r): r is ActivityRecord => !!r);
     return { items, more };
+  }
+
+  /** Tasks waiting for a poller, per activity (the first `limit` activities), for the metrics sampler. */
+  async waitingCounts(limit = 200): Promise<Record<string, number>> {
+    const names = await this.h.redis.zrange(keys.activities(), '0', String(limit - 1));
+    const counts = await Promise.all(names.map((n) => this.h.redis.llen(keys.activityTasks(n))));
+    return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
   }
 
   /** Hands a task to the activity's pollers. A duplicate push is harmless: starting a task is fenced. */

@@ -12,6 +12,8 @@ export interface Config {
   dataDir: string;
   redisServerBin: string;
   workerConcurrency: number;
+  /** The worker's /metrics, /healthz and /readyz listener; 0 turns it off. */
+  metricsPort: number;
   logLevel: string;
 }
 
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.REDSTEP_DATA_DIR || '.data',
     redisServerBin: env.REDIS_SERVER_BIN || 'redis-server',
     workerConcurrency: int('WORKER_CONCURRENCY', 64, 1, 10_000),
+    metricsPort: int('METRICS_PORT', 9464, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
   };
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;

@@ -6,3 +6,5 @@ export * from './activities.js';
 export * from './tags.js';
 export * from './queue.js';
 export * from './config.js';
+export * from './metrics.js';
+export * from './queue-sampler.js';

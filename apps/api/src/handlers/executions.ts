@@ -70,6 +70,7 @@ export function startExecution(ctx: ApiContext) {
       throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
     }
     await ctx.stateMachines.indexExecution(sm.name, name, now);
+    ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: 'STANDARD' });
     return { executionArn: arn, startDate: epochSeconds(now) };
   };
 }
@@ -143,7 +144,12 @@ export function stopExecution(ctx: ApiContext) {
       const now = ctx.now();
       const result = closeFromOutside('abort', rec.seq, now, detail);
       const res = await ctx.executions.commit(rec, '*', result, '', now);
-      if (res === 'committed') return { stopDate: epochSeconds(now) };
+      if (res === 'committed') {
+        const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
+        ctx.metrics.executionsAborted.inc(labels);
+        ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
+        return { stopDate: epochSeconds(now) };
+      }
     }
   };
 }

@@ -54,8 +54,11 @@ export function startSyncExecution(ctx: ApiContext) {
       input,
       redriveCount: 0,
     };
+    const labels = { state_machine: sm.name, type: 'EXPRESS' };
+    ctx.metrics.executionsStarted.inc(labels);
     const closing = await runToEnd(JSON.parse(sm.definition) as StateMachineDefinition, execution, ctx);
     const stop = ctx.now();
+    observeExpress(ctx, labels, closing.status, (stop - execution.startTime) / 1000);
     const out: Record<string, unknown> = {
       executionArn: execution.arn,
       stateMachineArn: sm.arn,
@@ -102,4 +105,13 @@ async function runToEnd(definition: StateMachineDefinition, execution: Execution
       return { status: 'FAILED', error: 'States.Runtime', cause: 'Activities are not supported by EXPRESS state machines.' };
     }
   }
+}
+
+const CLOSED = { SUCCEEDED: 'executionsSucceeded', FAILED: 'executionsFailed', ABORTED: 'executionsAborted', TIMED_OUT: 'executionsTimedOut' } as const;
+
+function observeExpress(ctx: ApiContext, labels: { state_machine: string; type: string }, status: Closing['status'], seconds: number): void {
+  const m = ctx.metrics;
+  m[CLOSED[status]].inc(labels);
+  m.executionTime.observe({ ...labels, status }, seconds);
+  m.expressExecutions.inc({ state_machine: labels.state_machine, status });
 }
