@@ -7,6 +7,8 @@ import { successor, type Outcome, type StateContext } from './state-context.js';
 
 /** AWS refuses waits that end after this (roughly a year past the 99999999 s execution limit). */
 const MAX_WAIT_SECONDS = 99_999_999;
+/** AWS keeps a Wait's delay in 32-bit seconds; a timestamp further out fails the state. */
+const MAX_DELAY_MS = (2 ** 31 - 1) * 1000;
 
 /** Wait: on entry compute the deadline and sleep on a Redis timer; on the timer, leave. */
 export async function runWait(state: WaitState, sc: StateContext): Promise<Outcome> {
@@ -22,6 +24,7 @@ export async function runWait(state: WaitState, sc: StateContext): Promise<Outco
 
   const until = jsonataMode ? await jsonataDeadline(state, sc) : deadline(state, input, sc);
   if (until <= sc.now) return leave();
+  if (until - sc.now > MAX_DELAY_MS) throw new StatesError('States.Runtime', 'Wait state delay is too long.');
   return { kind: 'suspend', suspension: { kind: 'timer', at: until }, patch: { until, untilKind: 'wait' } };
 }
 
@@ -52,7 +55,10 @@ function deadline(state: WaitState, input: unknown, sc: StateContext): number {
   if (state.Timestamp !== undefined) return parseTimestamp(state.Timestamp, 'Timestamp');
   if (state.SecondsPath !== undefined) {
     const value = evaluatePath(state.SecondsPath, input, sc.paths());
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
+    if (typeof value === 'number' && !Number.isInteger(value)) {
+      throw new StatesError('States.Runtime', `The SecondsPath parameter cannot be parsed as a long value: ${state.SecondsPath} == ${value}`);
+    }
+    if (typeof value !== 'number') {
       throw new StatesError(
         'States.Runtime',
         `The SecondsPath parameter does not reference a valid integer value: ${state.SecondsPath} == ${JSON.stringify(value)}`,
@@ -91,7 +97,7 @@ function timestampMs(text: string): number {
 function parseTimestamp(text: string, field: string, path?: string): number {
   const ms = timestampMs(text);
   if (Number.isNaN(ms)) {
-    const where = path === undefined ? text : `${path} == ${JSON.stringify(text)}`;
+    const where = path === undefined ? text : `${path} == ${text}`;
     throw new StatesError(
       'States.Runtime',
       `The ${field} parameter does not reference a valid ISO-8601 extended offset date-time format string: ${where}`,
