@@ -1,11 +1,14 @@
-import { step, closeFromOutside, type ExecutionInfo, type StepResult, type Suspension, type Wake } from '@redstep/core';
+import { closeFromOutside, step, type Cursor, type ExecutionInfo, type FrameSuspension, type StepResult, type Wake } from '@redstep/core';
 import {
   ActivityStore,
-  ExecutionStore,
-  StateMachineStore,
   decodeTaskToken,
+  ExecutionStore,
+  frameAt,
+  frames,
   newTaskToken,
   producerId,
+  StateMachineStore,
+  waitingFrames,
   type ExecutionRecord,
   type Metrics,
   type StepJob,
@@ -14,7 +17,7 @@ import {
 import type { DefinitionCache } from './definitions.js';
 import { observeCommittedStep } from './step-metrics.js';
 
-/** Thrown so BullMQ retries the job later (with backoff), e.g. a start job that beat its execution's creation. */
+/** Thrown so BullMQ retries the job later (with backoff). */
 export class RetryLater extends Error {}
 
 /** Fenced commits that lose a race reload and try again; this bounds a pathological loop. */
@@ -31,6 +34,9 @@ export interface ProcessorDeps {
 }
 
 export const activityName = (arn: string) => arn.slice(arn.indexOf(':activity:') + ':activity:'.length);
+
+/** What a job asks of the interpreter once it is known to be current. */
+type Action = { kind: 'step'; wake: Wake } | { kind: 'timeout' } | { kind: 'heartbeat-check'; frame: Cursor; path: number[] };
 
 /**
  * Moves one execution on for one job: load, run the interpreter, commit fenced, then enqueue
@@ -58,63 +64,64 @@ export class StepProcessor {
         rec = await this.deps.executions.load(job.e);
       }
       if (!rec || rec.status !== 'RUNNING') return false;
-      if (rec.producer === jobId && rec.wake !== job.w) {
+      const action = this.actionFor(job, rec);
+      if (!action) {
         // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them).
-        await this.followUp(rec, rec.suspension);
+        if (rec.producer === jobId && rec.cursor) await this.followUp(rec, waitingFrames(rec.cursor));
         return false;
       }
-      const wake = this.wakeFor(job, rec);
-      if (wake === undefined) return false;
-      const outcome = await this.advance(rec, wake, job);
+      const outcome = await this.advance(rec, action, job);
       if (outcome === 'fenced') continue;
-      return outcome === 'done';
+      return outcome === 'committed';
     }
     throw new RetryLater('too many concurrent commits');
   }
 
-  /** The interpreter wake this job stands for, or undefined if the execution moved past it. */
-  private wakeFor(job: StepJob, rec: ExecutionRecord): Wake | 'timeout' | 'heartbeat-check' | undefined {
+  /** What this job should do, or undefined when the execution moved past what it answers. */
+  private actionFor(job: StepJob, rec: ExecutionRecord): Action | undefined {
+    const path = job.p ?? [];
     switch (job.k) {
       case 'start':
+        return rec.cursor === undefined ? { kind: 'step', wake: { kind: 'start' } } : undefined;
       case 'continue':
       case 'timer':
-        return rec.wake === job.w ? { kind: job.k } : undefined;
-      case 'taskSucceeded':
-        return rec.taskNonce === job.w ? { kind: 'taskSucceeded', output: job.output } : undefined;
-      case 'taskFailed': {
-        if (rec.taskNonce !== job.w) return undefined;
-        const wake: Wake = { kind: 'taskFailed' };
-        if (job.error !== undefined) wake.error = job.error;
-        if (job.cause !== undefined) wake.cause = job.cause;
-        return wake;
-      }
-      case 'taskTimeout':
-        if (rec.taskNonce !== job.w) return undefined;
-        return job.heartbeat ? 'heartbeat-check' : { kind: 'taskTimedOut', heartbeat: false };
+        return frameAt(rec.cursor, path)?.wake === job.w ? { kind: 'step', wake: { kind: job.k, path } } : undefined;
       case 'execTimeout':
-        return 'timeout';
+        return { kind: 'timeout' };
       default: {
-        const unreachable: never = job;
-        throw new Error(`unknown job ${JSON.stringify(unreachable)}`);
+        // Task answers and timeouts find their frame by the task's nonce.
+        const found = rec.tasks[job.w] && this.taskFrame(rec, job.w);
+        if (!found) return undefined;
+        if (job.k === 'taskSucceeded') return { kind: 'step', wake: { kind: 'taskSucceeded', output: job.output, path: found.path } };
+        if (job.k === 'taskFailed') {
+          const wake: Wake = { kind: 'taskFailed', path: found.path };
+          if (job.error !== undefined) wake.error = job.error;
+          if (job.cause !== undefined) wake.cause = job.cause;
+          return { kind: 'step', wake };
+        }
+        if (job.heartbeat) return { kind: 'heartbeat-check', frame: found.cursor, path: found.path };
+        return { kind: 'step', wake: { kind: 'taskTimedOut', heartbeat: false, path: found.path } };
       }
     }
   }
 
-  private async advance(rec: ExecutionRecord, wake: Wake | 'timeout' | 'heartbeat-check', job: StepJob): Promise<'done' | 'fenced' | 'nothing'> {
+  private taskFrame(rec: ExecutionRecord, nonce: string): { cursor: Cursor; path: number[] } | undefined {
+    if (!rec.cursor) return undefined;
+    for (const frame of frames(rec.cursor)) {
+      if (frame.cursor.task && decodeTaskToken(frame.cursor.task.token)?.nonce === nonce) return frame;
+    }
+    return undefined;
+  }
+
+  private async advance(rec: ExecutionRecord, action: Action, job: StepJob): Promise<'committed' | 'fenced' | 'nothing'> {
     const now = this.now();
-    if (wake === 'heartbeat-check') {
-      const task = rec.cursor?.task;
-      if (!task?.heartbeatSeconds || job.k !== 'taskTimeout') return 'nothing';
-      const due = Math.max(rec.taskStart ?? now, rec.taskBeat ?? 0) + task.heartbeatSeconds * 1000;
-      if (rec.taskStart === undefined || due > now) {
-        // Not started, or beaten since: look again when the heartbeat would next be due.
-        await this.deps.queue.add({ ...job, n: job.n + 1 }, rec.taskStart === undefined ? task.heartbeatSeconds * 1000 : due - now);
-        return 'nothing';
-      }
-      wake = { kind: 'taskTimedOut', heartbeat: true };
+    if (action.kind === 'heartbeat-check') {
+      const wake = await this.checkHeartbeat(rec, action.frame, action.path, job, now);
+      if (!wake) return 'nothing';
+      action = { kind: 'step', wake };
     }
     let result: StepResult;
-    if (wake === 'timeout') {
+    if (action.kind === 'timeout') {
       result = closeFromOutside('timeout', rec.seq, now);
     } else {
       const loaded = await this.deps.definitions.get(rec.definitionSha);
@@ -125,52 +132,75 @@ export class StepProcessor {
           if (await this.deps.activities.exists(activityName(arn))) existing.add(arn);
         }),
       );
-      const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake, now };
+      const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake: action.wake, now };
       result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
         newToken: () => newTaskToken(rec.arn),
         activityExists: (arn) => existing.has(arn),
       });
-      if (wake.kind === 'start' && loaded.definition.TimeoutSeconds !== undefined) {
+      if (action.wake.kind === 'start' && loaded.definition.TimeoutSeconds !== undefined) {
         await this.deps.queue.add({ k: 'execTimeout', e: rec.arn, w: 'timeout' }, loaded.definition.TimeoutSeconds * 1000);
       }
     }
-    const newWake = String(rec.seq + result.events.length);
-    const jobId = producerId(job);
-    const committed = await this.deps.executions.commit(rec, rec.wake, result, newWake, now, jobId);
+    const committed = await this.deps.executions.commit(rec, result, now, producerId(job));
     if (committed === 'fenced') return 'fenced';
     if (committed === 'missing') return 'nothing';
     if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
-    if (!result.closing && result.suspension) await this.followUp({ ...rec, wake: newWake }, result.suspension);
-    return 'done';
+    if (!result.closing) await this.followUp(rec, result.suspensions);
+    return 'committed';
   }
 
-  /** Enqueues what a suspended execution waits for: the next job, a timer, an activity task and its timers. */
-  private async followUp(rec: ExecutionRecord, suspension: Suspension | undefined): Promise<void> {
-    if (!suspension) return;
-    const { queue } = this.deps;
-    switch (suspension.kind) {
-      case 'continue':
-        return queue.add({ k: 'continue', e: rec.arn, w: rec.wake });
-      case 'timer':
-        return queue.add({ k: 'timer', e: rec.arn, w: rec.wake }, Math.max(0, suspension.at - this.now()));
-      case 'activity': {
-        const { task } = suspension;
-        const nonce = decodeTaskToken(task.token)!.nonce;
-        await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
-        const elapsed = this.now() - task.scheduledAt;
-        if (task.timeoutSeconds !== undefined) {
-          await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: false, n: 0 }, task.timeoutSeconds * 1000 - elapsed);
-        }
-        if (task.heartbeatSeconds !== undefined) {
-          await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: true, n: 0 }, task.heartbeatSeconds * 1000 - elapsed);
-        }
-        return;
-      }
-      default: {
-        const unreachable: never = suspension;
-        throw new Error(`unknown suspension ${JSON.stringify(unreachable)}`);
-      }
+  /**
+   * A heartbeat check: the task timed out if its last sign of life (start or heartbeat) is older
+   * than HeartbeatSeconds; otherwise look again when it would next be due.
+   */
+  private async checkHeartbeat(rec: ExecutionRecord, frame: Cursor, path: number[], job: StepJob, now: number): Promise<Wake | undefined> {
+    const task = frame.task;
+    if (!task?.heartbeatSeconds || job.k !== 'taskTimeout') return undefined;
+    const state = rec.tasks[job.w];
+    const interval = task.heartbeatSeconds * 1000;
+    if (state?.start === undefined) {
+      await this.deps.queue.add({ ...job, n: job.n + 1 }, interval);
+      return undefined;
     }
+    const due = Math.max(state.start, state.beat ?? 0) + interval;
+    if (due > now) {
+      await this.deps.queue.add({ ...job, n: job.n + 1 }, due - now);
+      return undefined;
+    }
+    return { kind: 'taskTimedOut', heartbeat: true, path };
+  }
+
+  /** Enqueues what each waiting frame waits for: its next job, a timer, an activity task and its timers. */
+  private async followUp(rec: ExecutionRecord, waiting: FrameSuspension[]): Promise<void> {
+    const { queue } = this.deps;
+    await Promise.all(
+      waiting.map(async ({ path, wake, suspension }) => {
+        const p = path.length ? { p: path } : {};
+        switch (suspension.kind) {
+          case 'continue':
+            return queue.add({ k: 'continue', e: rec.arn, w: wake, ...p });
+          case 'timer':
+            return queue.add({ k: 'timer', e: rec.arn, w: wake, ...p }, Math.max(0, suspension.at - this.now()));
+          case 'activity': {
+            const { task } = suspension;
+            const nonce = decodeTaskToken(task.token)!.nonce;
+            await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
+            const elapsed = this.now() - task.scheduledAt;
+            if (task.timeoutSeconds !== undefined) {
+              await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: false, n: 0 }, task.timeoutSeconds * 1000 - elapsed);
+            }
+            if (task.heartbeatSeconds !== undefined) {
+              await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: true, n: 0 }, task.heartbeatSeconds * 1000 - elapsed);
+            }
+            return;
+          }
+          default: {
+            const unreachable: never = suspension;
+            throw new Error(`unknown suspension ${JSON.stringify(unreachable)}`);
+          }
+        }
+      }),
+    );
   }
 }
 

@@ -29,10 +29,13 @@ else
 end
 local n = tonumber(ARGV[4])
 local i = 5
-if n > 0 then
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, i + n - 1))
+-- In chunks: Lua's unpack() refuses a few thousand values at once (a large Map step).
+local last = i + n - 1
+while i <= last do
+  local upto = math.min(i + 999, last)
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, i, upto))
+  i = upto + 1
 end
-i = i + n
 local m = tonumber(ARGV[i])
 i = i + 1
 if m > 0 then

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Cursor, HistoryEvent, StepResult, Suspension } from '@redstep/core';
+import type { Cursor, FrameSuspension, HistoryEvent, PendingTask, StepResult, Suspension } from '@redstep/core';
 import { executionId, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
 
@@ -22,20 +22,22 @@ export interface ExecutionRecord {
   roleArn: string;
   /** History length: the fence of every commit. */
   seq: number;
-  /** What the execution waits for; jobs carry it and do nothing if it moved. */
+  /** 'start' until the first step commits. */
   wake: string;
   cursor?: Cursor;
-  /** Pending activity task: nonce, state, start and last heartbeat. */
-  taskNonce?: string;
-  taskState?: 'scheduled' | 'started';
-  taskStart?: number;
-  taskBeat?: number;
+  /** Pending activity tasks by nonce: handed out yet, when, and the last heartbeat. */
+  tasks: Record<string, PendingTaskState>;
   redriveCount: number;
   /** Random id of the StartExecution request that created it. */
   origin?: string;
-  /** The job that made the last commit, and what it left the execution waiting for: a replay of that job re-enqueues it. */
+  /** The job that made the last commit: a replay of that job re-enqueues what the execution waits for. */
   producer?: string;
-  suspension?: Suspension;
+}
+
+export interface PendingTaskState {
+  state: 'scheduled' | 'started';
+  start?: number;
+  beat?: number;
 }
 
 export type CommitResult = 'committed' | 'missing' | 'fenced';
@@ -78,20 +80,14 @@ export class ExecutionStore {
 
   /**
    * Commits a step: events appended, cursor replaced and record updated atomically, fenced on
-   * the sequence and wake the caller read. `wake` is the new wake id (ignored when it closed).
+   * the sequence the caller read (`'*'` as expectedWake skips no check: the fence is the sequence).
    */
-  async commit(
-    rec: ExecutionRecord,
-    expectedWake: string | '*',
-    result: StepResult,
-    wake: string,
-    now: number,
-    producer = '',
-  ): Promise<CommitResult> {
+  async commit(rec: ExecutionRecord, result: StepResult, now: number, producer = ''): Promise<CommitResult> {
     const id = executionId(rec.arn);
     const events = result.events.map(encodeEvent);
     const set: Record<string, string | number> = { seq: rec.seq + result.events.length };
     const del: string[] = [];
+    const before = Object.keys(rec.tasks);
     let cursor = '';
     if (result.closing) {
       const c = result.closing;
@@ -101,21 +97,17 @@ export class ExecutionStore {
       if (c.output !== undefined) set.output = c.output;
       if (c.error !== undefined) set.error = c.error;
       if (c.cause !== undefined) set.cause = c.cause;
-      del.push('tok', 'tokState', 'tokStart', 'tokBeat', 'by');
+      del.push('by', ...before.flatMap(taskFields));
     } else {
-      set.wake = wake;
+      set.wake = '';
       set.by = producer;
       cursor = encodeCursor(result.cursor!);
-      const task = result.suspension?.kind === 'activity' ? result.suspension.task : undefined;
-      if (task) {
-        set.tok = nonceOf(task.token);
-        set.tokState = 'scheduled';
-        del.push('tokStart', 'tokBeat');
-      } else if (rec.taskNonce !== undefined) {
-        del.push('tok', 'tokState', 'tokStart', 'tokBeat');
-      }
+      // Tasks pending after the step: new ones are scheduled, answered or cancelled ones go.
+      const after = new Set([...pendingTasks(result.cursor!)].map((t) => nonceOf(t.token)));
+      for (const nonce of after) if (!rec.tasks[nonce]) set[`t:${nonce}`] = 'scheduled';
+      for (const nonce of before) if (!after.has(nonce)) del.push(...taskFields(nonce));
     }
-    const args: (string | number)[] = [rec.seq, expectedWake, cursor, events.length, ...events, del.length, ...del];
+    const args: (string | number)[] = [rec.seq, '*', cursor, events.length, ...events, del.length, ...del];
     for (const [k, v] of Object.entries(set)) args.push(k, v);
     const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id), keys.cursor(id)], args)) as number;
     return CODES[res]!;
@@ -126,13 +118,13 @@ export class ExecutionStore {
     const { arn, nonce } = decodeTaskToken(token)!;
     const id = executionId(arn);
     const details = JSON.stringify(workerName === undefined ? {} : { workerName });
-    const res = await this.h.run('startTask', [keys.execution(id), keys.history(id)], [nonce, now, details]);
+    const res = await this.h.run('startTask', [keys.execution(id), keys.history(id)], [`t:${nonce}`, `s:${nonce}`, now, details]);
     return res === 1;
   }
 
   async heartbeat(token: string, now: number): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;
-    return (await this.h.run('heartbeatTask', [keys.execution(executionId(arn))], [nonce, now])) === 1;
+    return (await this.h.run('heartbeatTask', [keys.execution(executionId(arn))], [`t:${nonce}`, `b:${nonce}`, now])) === 1;
   }
 
   async historyLength(arn: string): Promise<number> {
@@ -204,20 +196,58 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
-/**
- * The cursor without its task token: the token is the execution ARN plus the nonce already in
- * the hash, so storing it would only repeat them.
- */
-function encodeCursor(cursor: Cursor): string {
-  if (!cursor.task) return JSON.stringify(cursor);
-  return JSON.stringify({ ...cursor, task: { ...cursor.task, token: '' } });
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`];
+
+/** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
+export function* frames(cursor: Cursor, path: number[] = []): Generator<{ cursor: Cursor; path: number[] }> {
+  yield { cursor, path };
+  for (const [index, child] of Object.entries(cursor.fanout?.running ?? {})) yield* frames(child, [...path, Number(index)]);
 }
 
-/** What a suspended execution waits for follows from its cursor; replays re-enqueue it. */
-function suspensionOf(cursor: Cursor): Suspension {
-  if (cursor.task) return { kind: 'activity', task: cursor.task };
-  if (cursor.until !== undefined) return { kind: 'timer', at: cursor.until };
-  return { kind: 'continue' };
+export function frameAt(cursor: Cursor | undefined, path: readonly number[]): Cursor | undefined {
+  let frame = cursor;
+  for (const index of path) frame = frame?.fanout?.running[String(index)];
+  return frame;
+}
+
+function* pendingTasks(cursor: Cursor): Generator<PendingTask> {
+  for (const { cursor: frame } of frames(cursor)) if (frame.task) yield frame.task;
+}
+
+/** What every waiting frame waits for, as the step that suspended it reported; replays re-enqueue these. */
+export function waitingFrames(cursor: Cursor): FrameSuspension[] {
+  const waiting: FrameSuspension[] = [];
+  for (const { cursor: frame, path } of frames(cursor)) {
+    if (frame.task) waiting.push({ path, wake: frame.task.token, suspension: { kind: 'activity', task: frame.task } });
+    else if (frame.wake !== undefined) {
+      const suspension: Suspension = frame.until !== undefined ? { kind: 'timer', at: frame.until } : { kind: 'continue' };
+      waiting.push({ path, wake: frame.wake, suspension });
+    }
+  }
+  return waiting;
+}
+
+/**
+ * Tasks in the stored cursor keep only their nonce in place of the token: a token is the
+ * execution ARN plus the nonce, so storing it whole would only repeat the ARN.
+ */
+function encodeCursor(cursor: Cursor): string {
+  return JSON.stringify(mapTasks(cursor, (token) => nonceOf(token)));
+}
+
+function restoreTokens(cursor: Cursor, arn: string): Cursor {
+  return mapTasks(cursor, (nonce) => taskToken(arn, nonce));
+}
+
+function mapTasks(cursor: Cursor, token: (value: string) => string): Cursor {
+  const copy: Cursor = { ...cursor };
+  if (cursor.task) copy.task = { ...cursor.task, token: token(cursor.task.token) };
+  if (cursor.fanout) {
+    const running: Record<string, Cursor> = {};
+    for (const [index, child] of Object.entries(cursor.fanout.running)) running[index] = mapTasks(child, token);
+    copy.fanout = { ...cursor.fanout, running };
+  }
+  return copy;
 }
 
 function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | null): ExecutionRecord {
@@ -233,6 +263,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     roleArn: meta.role,
     seq: Number(h.seq),
     wake: h.wake ?? '',
+    tasks: {},
     redriveCount: Number(h.rc ?? 0),
   };
   if (meta.org !== undefined) rec.origin = meta.org;
@@ -240,16 +271,17 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
   if (h.error !== undefined) rec.error = h.error;
   if (h.cause !== undefined) rec.cause = h.cause;
   if (h.stopDate !== undefined) rec.stopDate = Number(h.stopDate);
-  if (h.tok !== undefined) rec.taskNonce = h.tok;
-  if (h.tokState !== undefined) rec.taskState = h.tokState as 'scheduled' | 'started';
-  if (h.tokStart !== undefined) rec.taskStart = Number(h.tokStart);
-  if (h.tokBeat !== undefined) rec.taskBeat = Number(h.tokBeat);
+  for (const [field, value] of Object.entries(h)) {
+    if (!field.startsWith('t:')) continue;
+    const nonce = field.slice(2);
+    const task: PendingTaskState = { state: value as PendingTaskState['state'] };
+    if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
+    if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
+    rec.tasks[nonce] = task;
+  }
   if (h.by) rec.producer = h.by;
   if (cursorText) {
-    const cursor = JSON.parse(cursorText) as Cursor;
-    if (cursor.task && rec.taskNonce) cursor.task.token = taskToken(rec.arn, rec.taskNonce);
-    rec.cursor = cursor;
-    rec.suspension = suspensionOf(cursor);
+    rec.cursor = restoreTokens(JSON.parse(cursorText) as Cursor, rec.arn);
   }
   return rec;
 }

@@ -9,14 +9,18 @@ import { executionId, QUEUE_PREFIX, STEP_QUEUE } from './keys.js';
  * execution's wake id for start/continue/timer jobs, the pending task's nonce for task jobs.
  * A job whose wake no longer matches does nothing, so replays are harmless.
  */
-export type StepJob =
+export type StepJob = (
   /** `create` carries the new execution, so the job can create it if it runs before StartExecution's own write. */
   | { k: 'start'; e: string; w: string; create?: { record: ExecutionRecord; started: HistoryEvent } }
   | { k: 'continue' | 'timer'; e: string; w: string }
   | { k: 'taskSucceeded'; e: string; w: string; output: string }
   | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string }
   | { k: 'taskTimeout'; e: string; w: string; heartbeat: boolean; n: number }
-  | { k: 'execTimeout'; e: string; w: string };
+  | { k: 'execTimeout'; e: string; w: string }
+) & {
+  /** The frame the job wakes (child indexes through Parallel/Map states); absent = the top level. */
+  p?: number[];
+};
 
 /** Deterministic job ids (rule 2): the same request or replayed step enqueues the same job once. */
 export function stepJobId(job: StepJob): string {
@@ -26,7 +30,7 @@ export function stepJobId(job: StepJob): string {
 
 /** A job's id within its execution: short, so the execution's record stays compact. */
 export function producerId(job: StepJob): string {
-  const parts = [job.w, job.k];
+  const parts = [job.w.length > 64 ? job.w.slice(-32) : job.w, job.k];
   if (job.k === 'taskTimeout') parts.push(job.heartbeat ? `hb${job.n}` : 'to');
   return parts.join('/');
 }

@@ -47,6 +47,7 @@ export function startExecution(ctx: ApiContext) {
       roleArn: sm.roleArn,
       seq: 1,
       wake: 'start',
+      tasks: {},
       redriveCount: 0,
       origin: randomUUID(),
     };
@@ -143,7 +144,7 @@ export function stopExecution(ctx: ApiContext) {
       if (rec.status !== 'RUNNING') return { stopDate: epochSeconds(rec.stopDate ?? ctx.now()) };
       const now = ctx.now();
       const result = closeFromOutside('abort', rec.seq, now, detail);
-      const res = await ctx.executions.commit(rec, '*', result, '', now);
+      const res = await ctx.executions.commit(rec, result, now);
       if (res === 'committed') {
         const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
         ctx.metrics.executionsAborted.inc(labels);

@@ -8,6 +8,7 @@ import {
   type Closing,
   type Cursor,
   type ExecutionInfo,
+  type FrameSuspension,
   type StateMachineDefinition,
   type Wake,
 } from '@redstep/core';
@@ -53,6 +54,7 @@ export function startSyncExecution(ctx: ApiContext) {
       startTime: ctx.now(),
       input,
       redriveCount: 0,
+      express: true,
     };
     const labels = { state_machine: sm.name, type: 'EXPRESS' };
     ctx.metrics.executionsStarted.inc(labels);
@@ -85,6 +87,8 @@ async function runToEnd(definition: StateMachineDefinition, execution: Execution
   let cursor: Cursor | undefined;
   let wake: Wake = { kind: 'start' };
   let lastEventId = 1;
+  // Frames waiting, as the steps reported them; the next wake goes to the most urgent.
+  let waiting: FrameSuspension[] = [];
   for (;;) {
     const now = ctx.now();
     if (now >= deadline) return { status: 'TIMED_OUT', error: 'States.Timeout' };
@@ -93,18 +97,26 @@ async function runToEnd(definition: StateMachineDefinition, execution: Execution
     if (result.closing) return result.closing;
     lastEventId += result.events.length;
     cursor = result.cursor;
-    const suspension = result.suspension!;
-    if (suspension.kind === 'timer') {
-      // A Wait or a retry backoff: the request itself waits, bounded by the five-minute limit.
-      await sleep(Math.max(0, Math.min(suspension.at, deadline) - ctx.now()));
-      wake = { kind: 'timer' };
-    } else if (suspension.kind === 'continue') {
-      wake = { kind: 'continue' };
-    } else {
+    const woken = wake.path ?? [];
+    waiting = [...waiting.filter((w) => !isWithin(w.path, woken)), ...result.suspensions];
+    if (waiting.some((w) => w.suspension.kind === 'activity')) {
       // Express machines cannot reference activities (the definition check refuses them).
       return { status: 'FAILED', error: 'States.Runtime', cause: 'Activities are not supported by EXPRESS state machines.' };
     }
+    const next = waiting.reduce((a, b) => (at(b) < at(a) ? b : a));
+    // A Wait or a retry backoff: the request itself waits, bounded by the five-minute limit.
+    const delay = Math.min(at(next), deadline) - ctx.now();
+    if (delay > 0) await sleep(delay);
+    wake = { kind: next.suspension.kind === 'timer' ? 'timer' : 'continue', path: next.path };
   }
+}
+
+/** When a waiting frame is due: timers at their time, everything else now. */
+const at = (w: FrameSuspension) => (w.suspension.kind === 'timer' ? w.suspension.at : 0);
+
+/** Whether `path` is `prefix` or inside it: a woken frame's old suspensions are replaced by the step's. */
+function isWithin(path: number[], prefix: number[]): boolean {
+  return prefix.every((index, i) => path[i] === index);
 }
 
 const CLOSED = { SUCCEEDED: 'executionsSucceeded', FAILED: 'executionsFailed', ABORTED: 'executionsAborted', TIMED_OUT: 'executionsTimedOut' } as const;

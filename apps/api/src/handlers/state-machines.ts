@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MissingRequiredParameter, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, variableReferences } from '@redstep/core';
 import type { StateMachineRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
+import { checkLoggingConfiguration, checkVersionDescription } from './configuration.js';
 import { arns, checkName, createTags, page, pageToken, str, optStr } from './common.js';
 
 type Body = Record<string, unknown>;
@@ -22,6 +23,8 @@ export function createStateMachine(ctx: ApiContext) {
     checkName(name);
     const type = (optStr(body, 'type') ?? 'STANDARD') as 'STANDARD' | 'EXPRESS';
     const definition = str(body, 'definition');
+    checkVersionDescription(body);
+    checkLoggingConfiguration(body);
     parseDefinition(definition, { type });
     const arn = arns(ctx).stateMachine(name);
     const tags = createTags(body, arn);
@@ -86,6 +89,8 @@ export function updateStateMachine(ctx: ApiContext) {
     if (changes.every((c) => c === undefined)) {
       throw new MissingRequiredParameter('Either the definition, roleArn, loggingConfiguration, tracingConfiguration or encryptionConfiguration must be specified');
     }
+    checkVersionDescription(body);
+    checkLoggingConfiguration(body);
     if (definition !== undefined) {
       parseDefinition(definition, { type: rec.type });
       rec.definition = definition;

@@ -1,5 +1,5 @@
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
-import { decodeTaskToken, type ExecutionRecord, type StepJob } from '@redstep/store';
+import { decodeTaskToken, frames, type ExecutionRecord, type StepJob } from '@redstep/store';
 import type { ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
 import { requireActivity } from './activities.js';
@@ -50,14 +50,15 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
 }
 
 /** Activity run time (handed out to closed) and total time (scheduled to closed) of a task closing now. */
-function observeClosed(ctx: ApiContext, rec: ExecutionRecord, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
-  const task = rec.cursor?.task;
+function observeClosed(ctx: ApiContext, rec: ExecutionRecord, nonce: string, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
+  const task = rec.cursor && [...frames(rec.cursor)].find((f) => f.cursor.task && decodeTaskToken(f.cursor.task.token)?.nonce === nonce)?.cursor.task;
   if (!task) return;
   const activity = task.resource.slice(task.resource.lastIndexOf(':') + 1);
   const now = ctx.now();
   const m = ctx.metrics;
   m[outcome].inc({ activity });
-  if (rec.taskStart !== undefined) m.activityRunTime.observe({ activity }, (now - rec.taskStart) / 1000);
+  const start = rec.tasks[nonce]?.start;
+  if (start !== undefined) m.activityRunTime.observe({ activity }, (now - start) / 1000);
   m.activityTime.observe({ activity }, (now - task.scheduledAt) / 1000);
 }
 
@@ -66,7 +67,7 @@ async function pendingTask(ctx: ApiContext, token: string) {
   const decoded = decodeTaskToken(token);
   if (!decoded) throw new InvalidToken('Invalid Token: \'Invalid token\'');
   const rec = await ctx.executions.load(decoded.arn);
-  if (!rec || rec.status !== 'RUNNING' || rec.taskNonce !== decoded.nonce) {
+  if (!rec || rec.status !== 'RUNNING' || !rec.tasks[decoded.nonce]) {
     throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
   }
   return { ...decoded, rec };
@@ -82,7 +83,7 @@ export function sendTaskSuccess(ctx: ApiContext) {
     }
     const { arn, nonce, rec } = await pendingTask(ctx, str(body, 'taskToken'));
     await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
-    observeClosed(ctx, rec, 'activitiesSucceeded');
+    observeClosed(ctx, rec, nonce, 'activitiesSucceeded');
     return {};
   };
 }
@@ -96,7 +97,7 @@ export function sendTaskFailure(ctx: ApiContext) {
     if (error !== undefined) job.error = error;
     if (cause !== undefined) job.cause = cause;
     await ctx.queue.add(job);
-    observeClosed(ctx, rec, 'activitiesFailed');
+    observeClosed(ctx, rec, nonce, 'activitiesFailed');
     return {};
   };
 }

@@ -9,8 +9,20 @@ export class Recorder {
     private readonly now: number,
   ) {}
 
+  /** While muted (a distributed Map's children run), events are dropped: they belong to other executions. */
+  private muted = 0;
+
   get lastEventId(): number {
     return this.lastId;
+  }
+
+  async mute<T>(run: () => Promise<T>): Promise<T> {
+    this.muted++;
+    try {
+      return await run();
+    } finally {
+      this.muted--;
+    }
   }
 
   /**
@@ -18,6 +30,7 @@ export class Recorder {
    * the first state entered and for events with no cause inside the execution (an abort).
    */
   add(type: string, details?: Record<string, unknown>, previousEventId?: number): HistoryEvent {
+    if (this.muted > 0) return { id: this.lastId, previousEventId: this.lastId, timestamp: this.now, type, ...details };
     const id = this.lastId + 1;
     const prev = previousEventId ?? (id === 2 && type.endsWith('StateEntered') ? 0 : this.lastId);
     const event: HistoryEvent = { id, previousEventId: prev, timestamp: this.now, type, ...details };

@@ -120,7 +120,7 @@ describe('JSONata states', () => {
       { QueryLanguage: 'JSONata', StartAt: 'W', States: { W: { Type: 'Wait', Seconds: '{% $states.input.s %}', End: true } } },
       { s: 5 },
     );
-    expect(r.suspension).toEqual({ kind: 'timer', at: 6000 });
+    expect(r.suspensions.map((s) => s.suspension)).toEqual([{ kind: 'timer', at: 6000 }]);
   });
 
   it('Wait: an unparseable Timestamp is a query error with EvaluationFailed', async () => {
@@ -158,7 +158,7 @@ describe('JSONata states', () => {
       },
     };
     const started = await run(definition, { x: 7 });
-    expect(started.suspension).toMatchObject({ kind: 'activity', task: { input: '{"x":7}', timeoutSeconds: 30 } });
+    expect(started.suspensions[0]?.suspension).toMatchObject({ kind: 'activity', task: { input: '{"x":7}', timeoutSeconds: 30 } });
     const base = { definition, execution: execution({ x: 7 }), cursor: started.cursor!, lastEventId: 3, now: 2000 };
     const ok = await step({ ...base, wake: { kind: 'taskSucceeded', output: '{"y":"done"}' } }, { newToken: () => 't' });
     expect(ok.closing?.output).toBe('"done"');

@@ -9,103 +9,157 @@ import { payload, Recorder } from './recorder.js';
 import { runChoice } from './states/choice.js';
 import { runFail } from './states/fail.js';
 import { runPass } from './states/pass.js';
-import type { Outcome, StateContext } from './states/state-context.js';
+import { errorOutcome } from './states/error-outcome.js';
+import { runMap } from './states/map.js';
+import { runParallel } from './states/parallel.js';
+import type { FrameOptions, FrameResult, Outcome, Scope, StateContext } from './states/state-context.js';
 import { runSucceed } from './states/succeed.js';
 import { runTask } from './states/task.js';
 import { runWait } from './states/wait.js';
-import type { Closing, Cursor, ExecutionInfo, StepInput, StepOptions, StepResult, Wake } from './types.js';
+import type { Cursor, ExecutionInfo, FrameSuspension, StepInput, StepOptions, StepResult, Suspension, Wake } from './types.js';
 import { applyAssignment, assignedVariablesDetails, visibleVariables, type Variables } from './variables.js';
 
 /** AWS's payload limit: 256 KiB of UTF-8. */
 export const MAX_PAYLOAD_BYTES = 262_144;
 
-const DEFAULT_MAX_TRANSITIONS = 500;
+const DEFAULT_MAX_TRANSITIONS = 1000;
 
 /**
- * Runs an execution from its cursor until it must wait (timer, activity), closes, or spends its
- * transition budget. Pure apart from time spent: the caller commits the returned events and
- * cursor atomically. Async because JSONata evaluation is.
+ * Runs an execution from its cursor until every frame waits (timer, activity, budget), or it
+ * closes. Pure apart from time spent: the caller commits the returned events and cursor
+ * atomically. Async because JSONata evaluation is.
  */
 export async function step(input: StepInput, options: StepOptions): Promise<StepResult> {
   const { definition, execution, now } = input;
-  const recorder = new Recorder(input.lastEventId, now);
-  let cursor: Cursor = input.cursor ?? freshCursor(definition.StartAt, JSON.parse(execution.input), now);
-  let wake: Wake = input.wake;
-  let budget = options.maxTransitions ?? DEFAULT_MAX_TRANSITIONS;
-
-  for (;;) {
-    const state = definition.States[cursor.state];
-    if (!state) throw new Error(`state ${cursor.state} missing from a validated definition`);
-    if (!cursor.entered) {
-      const entered = recorder.add(`${state.Type}StateEntered`, {
-        stateEnteredEventDetails: { name: cursor.state, ...payload('input', JSON.stringify(cursor.input)) },
-      });
-      cursor = { ...cursor, entered: true, enteredTime: now, enteredEventId: entered.id };
-    }
-
-    const sc: StateContext = {
-      execution,
-      cursor,
-      wake,
-      now,
-      recorder,
-      options,
-      paths: pathsFor(execution, cursor, state),
-      language: languageOf(definition, state),
-      variables: visibleVariables(cursor),
-    };
-    const close = (closing: Closing): StepResult => ({ events: recorder.events, closing });
-    const fail = (error: string | undefined, cause: string | undefined): StepResult => {
-      recorder.add('ExecutionFailed', { executionFailedEventDetails: failureDetails(error, cause) });
-      return close({ status: 'FAILED', error, cause });
-    };
-
-    let outcome = await runState(state, sc);
-    if (outcome.kind === 'suspend') {
-      return { events: recorder.events, cursor: { ...cursor, ...outcome.patch }, suspension: outcome.suspension };
-    }
-    if (outcome.kind === 'error') {
-      recordEvaluationFailure(recorder, cursor.state, outcome);
-      const handled = await handleError(state, sc, outcome, options);
-      if (handled.kind === 'retry') {
-        return {
-          events: recorder.events,
-          cursor: { ...cursor, attempts: handled.attempts, until: now + handled.delayMs, untilKind: 'retry', task: undefined },
-          suspension: { kind: 'timer', at: now + handled.delayMs },
-        };
-      }
-      if (handled.kind === 'fail') return fail(outcome.error, outcome.cause);
-      outcome = handled.exit;
-    }
-    if (outcome.kind !== 'exit') throw new Error(`unexpected outcome ${outcome.kind}`);
-
-    let variables: Variables | undefined;
-    try {
-      variables = outcome.assigned ? applyAssignment(cursor.variables, cursor.outerVariables, outcome.assigned, cursor.state) : cursor.variables;
-    } catch (e) {
-      if (!(e instanceof StatesError)) throw e;
-      return fail(e.error, e.cause);
-    }
-
-    const text = JSON.stringify(outcome.output);
-    if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
-      const cause = `The state/task '${cursor.state}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-      return fail('States.DataLimitExceeded', cause);
-    }
-    recorder.add(`${state.Type}StateExited`, {
-      stateExitedEventDetails: { name: cursor.state, ...payload('output', text), ...assignedVariablesDetails(outcome.assigned) },
-    });
-    if (outcome.next === undefined) {
+  const run = new Run(definition, execution, now, new Recorder(input.lastEventId, now), options);
+  const root = input.cursor ?? newCursor(definition.StartAt, JSON.parse(execution.input), now);
+  const result = await run.frame(definition, root, input.wake, []);
+  const { recorder } = run;
+  switch (result.kind) {
+    case 'suspended':
+      return { events: recorder.events, cursor: result.cursor, suspensions: run.suspensions };
+    case 'end': {
+      const text = JSON.stringify(result.output);
       recorder.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', text) });
-      return close({ status: 'SUCCEEDED', output: text });
+      return { events: recorder.events, closing: { status: 'SUCCEEDED', output: text }, suspensions: [] };
     }
-    cursor = freshCursor(outcome.next, outcome.output, now, variables, cursor.outerVariables);
-    wake = { kind: 'continue' };
-    if (--budget <= 0) return { events: recorder.events, cursor, suspension: { kind: 'continue' } };
+    case 'error':
+      recorder.add('ExecutionFailed', { executionFailedEventDetails: failureDetails(result.error, result.cause) });
+      return { events: recorder.events, closing: { status: 'FAILED', error: result.error, cause: result.cause }, suspensions: [] };
+    default: {
+      const unreachable: never = result;
+      throw new Error(`unknown frame result ${JSON.stringify(unreachable)}`);
+    }
   }
 }
 
-function freshCursor(state: string, input: unknown, now: number, variables?: Variables, outerVariables?: Variables): Cursor {
+/** One step's shared state: history, the transition budget, and the frames that began to wait. */
+class Run {
+  readonly suspensions: FrameSuspension[] = [];
+  private budget: number;
+
+  constructor(
+    private readonly definition: StateMachineDefinition,
+    private readonly execution: ExecutionInfo,
+    private readonly now: number,
+    readonly recorder: Recorder,
+    private readonly options: StepOptions,
+  ) {
+    this.budget = options.maxTransitions ?? DEFAULT_MAX_TRANSITIONS;
+  }
+
+  /** Runs one frame's states from its cursor until it ends, fails, or waits. */
+  async frame(scope: Scope, start: Cursor, firstWake: Wake, path: number[], frameOptions: FrameOptions = {}): Promise<FrameResult> {
+    if (frameOptions.silent) return this.recorder.mute(() => this.frame(scope, start, firstWake, path));
+    const { execution, now, recorder, options } = this;
+    let cursor = start;
+    let wake = firstWake;
+    if (cursor.wake !== undefined) {
+      // The frame runs now, so whatever it waited for is spent; it registers anew if it waits again.
+      cursor = { ...cursor };
+      delete cursor.wake;
+    }
+    for (;;) {
+      const state = scope.States[cursor.state];
+      if (!state) throw new Error(`state ${cursor.state} missing from a validated definition`);
+      if (!cursor.entered) {
+        const entered = recorder.add(`${state.Type}StateEntered`, {
+          stateEnteredEventDetails: { name: cursor.state, ...payload('input', JSON.stringify(cursor.input)) },
+        });
+        cursor = { ...cursor, entered: true, enteredTime: now, enteredEventId: entered.id };
+        this.budget--;
+      }
+
+      const sc: StateContext = {
+        execution,
+        cursor,
+        wake,
+        now,
+        recorder,
+        options,
+        paths: pathsFor(execution, cursor, state),
+        language: languageOf(this.definition, state),
+        variables: visibleVariables(cursor),
+        path,
+        runFrame: (childScope, childCursor, childWake, childPath, childOptions) => this.frame(childScope, childCursor, childWake, childPath, childOptions),
+        freshCursor: (childScope, childInput, outer) => newCursor(childScope.StartAt, childInput, now, undefined, outer),
+        budgetLeft: () => this.budget,
+      };
+
+      let outcome = await runState(state, sc);
+      if (outcome.kind === 'suspend') {
+        const suspended: Cursor = { ...cursor, ...outcome.patch };
+        if (outcome.suspension) return this.suspend(suspended, outcome.suspension, path);
+        return { kind: 'suspended', cursor: suspended };
+      }
+      if (outcome.kind === 'error') {
+        recordEvaluationFailure(recorder, cursor.state, outcome);
+        const handled = await handleError(state, sc, outcome, options);
+        if (handled.kind === 'retry') {
+          const retrying: Cursor = { ...cursor, attempts: handled.attempts, until: now + handled.delayMs, untilKind: 'retry' };
+          delete retrying.task;
+          delete retrying.fanout;
+          return this.suspend(retrying, { kind: 'timer', at: now + handled.delayMs }, path);
+        }
+        if (outcome.failedEvent) recorder.add(outcome.failedEvent);
+        if (handled.kind === 'fail') return { kind: 'error', error: outcome.error, cause: outcome.cause };
+        outcome = handled.exit;
+      }
+      if (outcome.kind !== 'exit') throw new Error(`unexpected outcome ${outcome.kind}`);
+
+      let variables: Variables | undefined;
+      try {
+        variables = outcome.assigned ? applyAssignment(cursor.variables, cursor.outerVariables, outcome.assigned, cursor.state) : cursor.variables;
+      } catch (e) {
+        if (!(e instanceof StatesError)) throw e;
+        return { kind: 'error', error: e.error, cause: e.cause };
+      }
+
+      const text = JSON.stringify(outcome.output);
+      if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
+        const cause = `The state/task '${cursor.state}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+        return { kind: 'error', error: 'States.DataLimitExceeded', cause };
+      }
+      recorder.add(`${state.Type}StateExited`, {
+        stateExitedEventDetails: { name: cursor.state, ...payload('output', text), ...assignedVariablesDetails(outcome.assigned) },
+      });
+      if (outcome.next === undefined) return { kind: 'end', output: outcome.output };
+      cursor = newCursor(outcome.next, outcome.output, now, variables, cursor.outerVariables);
+      wake = { kind: 'continue' };
+      if (this.budget <= 0) return this.suspend(cursor, { kind: 'continue' }, path);
+    }
+  }
+
+  /** A frame waits: its cursor gets a fresh wake id, and the worker learns what to enqueue. */
+  private suspend(cursor: Cursor, suspension: Suspension, path: number[]): FrameResult {
+    const wake = suspension.kind === 'activity' ? suspension.task.token : `${path.join('.')}@${this.recorder.lastEventId}`;
+    const waiting: Cursor = suspension.kind === 'activity' ? cursor : { ...cursor, wake };
+    this.suspensions.push({ path, wake, suspension });
+    return { kind: 'suspended', cursor: waiting };
+  }
+}
+
+function newCursor(state: string, input: unknown, now: number, variables?: Variables, outerVariables?: Variables): Cursor {
   const cursor: Cursor = { state, input, entered: false, enteredTime: now, enteredEventId: 0, attempts: [] };
   if (variables) cursor.variables = variables;
   if (outerVariables) cursor.outerVariables = outerVariables;
@@ -135,8 +189,9 @@ async function runState(state: State, sc: StateContext): Promise<Outcome> {
       case 'Task':
         return await runTask(state, sc);
       case 'Parallel':
+        return await runParallel(state, sc);
       case 'Map':
-        throw new StatesError('States.Runtime', `The state type '${state.Type}' is not supported yet.`);
+        return await runMap(state, sc);
       default: {
         const unreachable: never = state;
         throw new Error(`unknown state type ${(unreachable as State).Type}`);
@@ -147,26 +202,14 @@ async function runState(state: State, sc: StateContext): Promise<Outcome> {
   }
 }
 
-function errorOutcome(e: unknown, cursor: Cursor): Outcome & { kind: 'error' } {
-  if (!(e instanceof StatesError)) throw e;
-  const outcome: Outcome & { kind: 'error' } = { kind: 'error', error: e.error, cause: locate(e, cursor) };
-  if (e instanceof QueryEvaluationError) outcome.location = e.location;
-  return outcome;
-}
-
 /** A failed JSONata evaluation is recorded as its own event, naming the field, before Retry/Catch apply. */
 function recordEvaluationFailure(recorder: Recorder, state: string, outcome: { error?: string; cause?: string; location?: string }): void {
   if (outcome.location === undefined) return;
+  // An empty location: a query failure that AWS reports without naming a field.
+  const location = outcome.location === '' ? {} : { location: outcome.location };
   recorder.add('EvaluationFailed', {
-    evaluationFailedEventDetails: { ...failureDetails(outcome.error, outcome.cause), location: outcome.location, state },
+    evaluationFailedEventDetails: { ...failureDetails(outcome.error, outcome.cause), ...location, state },
   });
-}
-
-/** Errors raised by the service itself name the state and the event that entered it. */
-function locate(e: StatesError, cursor: Cursor): string {
-  const located = e.located || !(e.error === 'States.Runtime' || e.error === 'States.QueryEvaluationError');
-  if (located) return e.cause;
-  return `An error occurred while executing the state '${cursor.state}' (entered at the event id #${cursor.enteredEventId}). ${e.cause}`;
 }
 
 type Handling =
@@ -225,11 +268,11 @@ export function closeFromOutside(
   const recorder = new Recorder(lastEventId, now);
   if (kind === 'abort') {
     recorder.add('ExecutionAborted', { executionAbortedEventDetails: failureDetails(detail.error, detail.cause) }, 0);
-    return { events: recorder.events, closing: { status: 'ABORTED', ...detail } };
+    return { events: recorder.events, closing: { status: 'ABORTED', ...detail }, suspensions: [] };
   }
-  const details = { error: 'States.Timeout', cause: detail.cause };
-  recorder.add('ExecutionTimedOut', { executionTimedOutEventDetails: failureDetails(details.error, details.cause) });
-  return { events: recorder.events, closing: { status: 'TIMED_OUT', error: 'States.Timeout', cause: detail.cause } };
+  // AWS records a timed-out execution without an error or a cause.
+  recorder.add('ExecutionTimedOut', { executionTimedOutEventDetails: failureDetails(detail.error, detail.cause) });
+  return { events: recorder.events, closing: { status: 'TIMED_OUT', ...detail }, suspensions: [] };
 }
 
 export type { StateMachineDefinition };

@@ -11,6 +11,8 @@ export interface ExecutionInfo {
   /** The execution input as JSON text. */
   input: string;
   redriveCount: number;
+  /** Express executions cannot be redriven: their context object has no RedriveCount. */
+  express?: boolean;
 }
 
 /** A pending activity task: what the execution waits for while a Task state runs. */
@@ -46,16 +48,44 @@ export interface Cursor {
   variables?: Record<string, unknown>;
   /** Variables of the enclosing scopes a Parallel branch or Map iteration reads (read-only). */
   outerVariables?: Record<string, unknown>;
+  /** While suspended on a timer or a `continue`: the id its job carries (stale jobs find it changed). */
+  wake?: string;
+  /** While a Parallel or Map state waits for its branches / iterations. */
+  fanout?: Fanout;
 }
 
-/** Why a step runs. */
-export type Wake =
+/**
+ * A Parallel or Map state's children: branches or iterations, each a frame with its own
+ * cursor. Children that finish within a step leave only their result; children that wait
+ * (Wait, Task, a nested fan-out) stay in `running` until their own wake comes.
+ */
+export interface Fanout {
+  total: number;
+  /** The next child to start (MaxConcurrency holds back the rest). */
+  next: number;
+  /** 0 means no limit. */
+  maxConcurrency: number;
+  /** Map: each iteration's input (after ItemSelector). Parallel: one input shared by every branch. */
+  inputs: unknown[];
+  /** Results by child index; holes for children not finished. */
+  results: unknown[];
+  done: number;
+  failed: number;
+  /** Failures a Map tolerates before it fails (absent: none, unless a percentage is set). */
+  toleratedCount?: number;
+  toleratedPercentage?: number;
+  running: Record<string, Cursor>;
+}
+
+/** Why a step runs. `path` names the frame it wakes: child indexes from the root; absent or empty = the root. */
+export type Wake = (
   | { kind: 'start' }
   | { kind: 'continue' }
   | { kind: 'timer' }
   | { kind: 'taskSucceeded'; output: string }
   | { kind: 'taskFailed'; error?: string; cause?: string }
-  | { kind: 'taskTimedOut'; heartbeat: boolean };
+  | { kind: 'taskTimedOut'; heartbeat: boolean }
+) & { path?: number[] };
 
 export interface HistoryEvent {
   id: number;
@@ -82,12 +112,21 @@ export type Suspension =
   /** The step hit its transition budget; the worker re-enqueues it at once. */
   | { kind: 'continue' };
 
+/** One frame newly waiting after a step: what to enqueue for it, and the id its job carries. */
+export interface FrameSuspension {
+  path: number[];
+  /** The frame's wake id (timer, continue) or its task's token (activity). */
+  wake: string;
+  suspension: Suspension;
+}
+
 export interface StepResult {
   events: HistoryEvent[];
   /** Absent when the execution closed. */
   cursor?: Cursor;
   closing?: Closing;
-  suspension?: Suspension;
+  /** Frames that started waiting in this step (others keep waiting as before). */
+  suspensions: FrameSuspension[];
 }
 
 export interface StepInput {

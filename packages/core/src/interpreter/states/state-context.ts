@@ -1,4 +1,4 @@
-import type { QueryLanguage } from '../../asl/types.js';
+import type { QueryLanguage, State } from '../../asl/types.js';
 import type { PathContext } from '../../jsonpath/index.js';
 import type { Recorder } from '../recorder.js';
 import type { Cursor, ExecutionInfo, StepOptions, Suspension, Wake } from '../types.js';
@@ -16,16 +16,47 @@ export interface StateContext {
   language: QueryLanguage;
   /** Variables the state reads: values from before its own Assign. */
   variables: Readonly<Record<string, unknown>>;
+  /** This frame's path (child indexes from the root). */
+  path: number[];
+  /** Runs a child frame (a Parallel branch, a Map iteration) until it ends, fails or waits. */
+  runFrame: (scope: Scope, cursor: Cursor, wake: Wake, path: number[], options?: FrameOptions) => Promise<FrameResult>;
+  /** Starts a child frame's cursor at its scope's StartAt. */
+  freshCursor: (scope: Scope, input: unknown, outerVariables: Record<string, unknown> | undefined) => Cursor;
+  /** Transitions left in this step (shared by every frame). */
+  budgetLeft: () => number;
 }
+
+/** A set of states a frame runs: the machine's top level, a Parallel branch, a Map ItemProcessor. */
+export interface Scope {
+  StartAt: string;
+  States: Record<string, State>;
+}
+
+export interface FrameOptions {
+  /** Record no history (a distributed Map's children are executions of their own). */
+  silent?: boolean;
+}
+
+/** How a frame's run in this step ended. */
+export type FrameResult =
+  | { kind: 'end'; output: unknown }
+  | { kind: 'error'; error?: string; cause?: string }
+  | { kind: 'suspended'; cursor: Cursor };
 
 /** How a state ended this step. */
 export type Outcome =
   /** Leave the state with `output`, to `next` or (when absent) ending the execution. */
   | { kind: 'exit'; output: unknown; next?: string; assigned?: Record<string, unknown> }
-  /** An error: Retry/Catch of the state apply, else the execution fails. */
-  | { kind: 'error'; error?: string; cause?: string; location?: string }
-  /** Stay in the state until woken. `patch` is merged into the cursor. */
-  | { kind: 'suspend'; suspension: Suspension; patch: Partial<Cursor> };
+  /**
+   * An error: Retry/Catch of the state apply, else the execution fails. `failedEvent` (e.g.
+   * MapStateFailed) is recorded once no retry follows.
+   */
+  | { kind: 'error'; error?: string; cause?: string; location?: string; failedEvent?: string }
+  /**
+   * Stay in the state until woken. `patch` is merged into the cursor. Without a suspension the
+   * state waits on children (a fan-out) that registered their own.
+   */
+  | { kind: 'suspend'; suspension?: Suspension; patch: Partial<Cursor> };
 
 /** `Next` of a state, or undefined when it ends the execution. */
 export function successor(state: { Next?: string; End?: boolean }): string | undefined {

@@ -1,0 +1,102 @@
+/**
+ * What Parallel and Map share: children (branches, iterations) run as frames of their own.
+ * Children that finish inside this step leave only their result; children that wait keep their
+ * cursor in the parent's `fanout` and are woken by their own jobs (a wake whose path leads
+ * through this state). The parent continues when the last child is done: the join is the `done`
+ * counter, committed under the execution's fence like everything else.
+ */
+import type { Cursor, Fanout, Wake } from '../types.js';
+import type { FrameResult, Scope, StateContext } from './state-context.js';
+
+export interface FanoutSpec {
+  kind: 'Parallel' | 'Map';
+  /** The states child `index` runs. */
+  scopeOf: (index: number) => Scope;
+  /** A distributed Map's children are executions of their own: no events in this history. */
+  silent: boolean;
+  outerVariables: Record<string, unknown> | undefined;
+}
+
+export type FanoutProgress =
+  | { kind: 'done'; results: unknown[] }
+  | { kind: 'failed'; error?: string; cause?: string }
+  /** `more`: children are left to start but the step's budget ran out. */
+  | { kind: 'waiting'; fanout: Fanout; more: boolean };
+
+const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' };
+
+/** Advances the children: the woken one first, then new ones while concurrency and budget allow. */
+export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: Fanout): Promise<FanoutProgress> {
+  const f: Fanout = { ...fanout, results: [...fanout.results], running: { ...fanout.running } };
+  const name = sc.cursor.state;
+  let failure: { error?: string; cause?: string } | undefined;
+
+  const settle = (index: number, result: FrameResult) => {
+    if (result.kind === 'suspended') {
+      f.running[index] = result.cursor;
+      return;
+    }
+    delete f.running[index];
+    if (result.kind === 'end') {
+      f.results[index] = result.output;
+      f.done++;
+      if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name } });
+      return;
+    }
+    f.failed++;
+    f.done++;
+    f.results[index] = null;
+    if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationFailed', { mapIterationFailedEventDetails: { index, name } });
+    if (!tolerated(f)) failure ??= tolerates(f) ? TOLERANCE_EXCEEDED : { error: result.error, cause: result.cause };
+  };
+
+  const woken = sc.wake.path;
+  if (woken && woken.length > 0) {
+    const index = woken[0]!;
+    const child = f.running[String(index)];
+    // A wake for a child that no longer runs is stale (the fan-out was retried or failed).
+    if (child) {
+      const wake = { ...sc.wake, path: woken.slice(1) } as Wake;
+      settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], { silent: spec.silent }));
+    }
+  }
+
+  while (!failure && f.next < f.total && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) && sc.budgetLeft() > 0) {
+    const index = f.next++;
+    if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
+    const scope = spec.scopeOf(index);
+    const input = spec.kind === 'Map' ? f.inputs[index] : f.inputs[0];
+    const cursor: Cursor = sc.freshCursor(scope, input, spec.outerVariables);
+    settle(index, await sc.runFrame(scope, cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }));
+  }
+
+  if (failure) {
+    // The other children stop where they are; their pending wakes find them gone.
+    if (spec.kind === 'Map' && !spec.silent) {
+      for (const index of Object.keys(f.running)) sc.recorder.add('MapIterationAborted', { mapIterationAbortedEventDetails: { index: Number(index), name } });
+    }
+    return { kind: 'failed', ...failure };
+  }
+  if (f.done === f.total) return { kind: 'done', results: f.results };
+  // Stopped by the budget rather than by MaxConcurrency: the state must come back for the rest.
+  return { kind: 'waiting', fanout: f, more: f.next < f.total && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
+}
+
+function running(f: Fanout): number {
+  return Object.keys(f.running).length;
+}
+
+function tolerates(f: Fanout): boolean {
+  return f.toleratedCount !== undefined || f.toleratedPercentage !== undefined;
+}
+
+/** Whether the failures so far stay within ToleratedFailureCount / ToleratedFailurePercentage. */
+function tolerated(f: Fanout): boolean {
+  if (f.toleratedCount !== undefined && f.failed <= f.toleratedCount) return true;
+  if (f.toleratedPercentage !== undefined && (f.failed / f.total) * 100 <= f.toleratedPercentage) return true;
+  return false;
+}
+
+export function newFanout(total: number, inputs: unknown[], maxConcurrency = 0): Fanout {
+  return { total, next: 0, maxConcurrency, inputs, results: [], done: 0, failed: 0, running: {} };
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { MapState } from '../../asl/types.js';
+import { StatesError } from '../../errors.js';
+import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
+import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { jsonata } from '../dataflow.js';
+import type { Fanout } from '../types.js';
+import { nestedScope } from '../variables.js';
+import { advanceFanout, newFanout } from './fanout.js';
+import { leaveWithResults } from './results.js';
+import { errorOutcome } from './error-outcome.js';
+import type { Outcome, Scope, StateContext } from './state-context.js';
+
+/**
+ * Map: one iteration per item, each a frame running the ItemProcessor (or legacy Iterator) on
+ * the item after ItemSelector (or legacy Parameters); the result is the outputs in item order.
+ * A DISTRIBUTED processor runs its iterations the same way but, as on AWS, records a map run
+ * in this history instead of the iterations' own events.
+ */
+export async function runMap(state: MapState, sc: StateContext): Promise<Outcome> {
+  const processor = (state.ItemProcessor ?? state.Iterator) as MapState['ItemProcessor'] & object;
+  const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
+  let fanout = sc.cursor.fanout;
+  if (!fanout) {
+    let items: { input: unknown; inputs: unknown[] };
+    try {
+      items = await readItems(state, sc);
+    } catch (e) {
+      // Reading the items fails the Map state itself (MapStateFailed), unlike its limits below.
+      const outcome = errorOutcome(e, sc.cursor);
+      return { ...outcome, failedEvent: 'MapStateFailed' };
+    }
+    // AWS checks MaxConcurrency before the Map starts and the tolerated failures after.
+    const maxConcurrency = (await optionalLimit(state, sc, items.input, 'MaxConcurrency', 'integer')) ?? 0;
+    sc.recorder.add('MapStateStarted', { mapStateStartedEventDetails: { length: items.inputs.length } });
+    fanout = await tolerance(state, sc, items.input, newFanout(items.inputs.length, items.inputs, maxConcurrency));
+    if (distributed) sc.recorder.add('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRunArn(sc, state) } });
+  }
+  const scope: Scope = processor;
+  const progress = await advanceFanout(sc, {
+    kind: 'Map',
+    scopeOf: () => scope,
+    silent: distributed,
+    outerVariables: nestedScope(sc.cursor, distributed),
+  }, fanout);
+  switch (progress.kind) {
+    case 'done':
+      if (distributed) sc.recorder.add('MapRunSucceeded');
+      sc.recorder.add('MapStateSucceeded');
+      return leaveWithResults(state, sc, progress.results);
+    case 'failed': {
+      if (distributed) sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: progress.error, cause: progress.cause }) });
+      return { kind: 'error', failedEvent: 'MapStateFailed', ...defined({ error: progress.error, cause: progress.cause }) };
+    }
+    case 'waiting':
+      return progress.more
+        ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout: progress.fanout } }
+        : { kind: 'suspend', patch: { fanout: progress.fanout } };
+    default: {
+      const unreachable: never = progress;
+      throw new Error(`unknown progress ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** Reads the items and each iteration's input (after ItemSelector). */
+async function readItems(state: MapState, sc: StateContext): Promise<{ input: unknown; inputs: unknown[] }> {
+  const jsonataMode = sc.language === 'JSONata';
+  let input: unknown;
+  let items: unknown;
+  if (jsonataMode) {
+    input = sc.cursor.input;
+    items = state.Items === undefined ? input : await jsonata(sc, state.Items, 'Items');
+    if (!Array.isArray(items)) {
+      if (state.Items === undefined) throw new QueryEvaluationError(`Map state input must be an array but was: ${JSON.stringify(items)}`, '');
+      const expression = isJsonataTemplate(state.Items) ? expressionOf(state.Items as string) : JSON.stringify(state.Items);
+      throw new QueryEvaluationError(unexpectedTypeCause(expression, 'Items', 'array', items), 'Items');
+    }
+  } else {
+    const paths = sc.paths();
+    input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+    items = state.ItemsPath === undefined ? input : evaluatePath(state.ItemsPath, input, paths);
+    if (!Array.isArray(items)) throw new StatesError('States.Runtime', `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
+  }
+  const selector = state.ItemSelector ?? state.Parameters;
+  const inputs: unknown[] = [];
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index];
+    if (selector === undefined) {
+      inputs.push(item);
+      continue;
+    }
+    const itemSc = withMapItem(sc, index, item);
+    inputs.push(jsonataMode ? await jsonata(itemSc, selector, 'ItemSelector') : evaluatePayloadTemplate(selector, input, itemSc.paths(), 'ItemSelector'));
+  }
+  return { input, inputs };
+}
+
+/** The tolerated failures, read once the Map has started. */
+async function tolerance(state: MapState, sc: StateContext, input: unknown, fanout: Fanout): Promise<Fanout> {
+  const count = await optionalLimit(state, sc, input, 'ToleratedFailureCount', 'integer');
+  const percentage = await optionalLimit(state, sc, input, 'ToleratedFailurePercentage', 'float');
+  if (count !== undefined) fanout.toleratedCount = count;
+  if (percentage !== undefined) fanout.toleratedPercentage = percentage;
+  return fanout;
+}
+
+/** The state context with `$$.Map.Item` set, for ItemSelector. */
+function withMapItem(sc: StateContext, index: number, value: unknown): StateContext {
+  const paths = (token?: string) => {
+    const base = sc.paths(token);
+    return { ...base, context: { ...(base.context as object), Map: { Item: { Index: index, Value: value } } } };
+  };
+  return { ...sc, paths };
+}
+
+type LimitField = 'MaxConcurrency' | 'ToleratedFailureCount' | 'ToleratedFailurePercentage';
+
+/** A number, or a string that reads as one (AWS accepts "1" from a path). */
+function numeric(value: unknown, kind: 'integer' | 'float'): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || (kind === 'integer' && !Number.isInteger(n))) return undefined;
+  return n;
+}
+
+/** A Map limit from its literal, its `...Path` or its JSONata expression, with AWS's checks. */
+async function optionalLimit(state: MapState, sc: StateContext, input: unknown, field: LimitField, kind: 'integer' | 'float'): Promise<number | undefined> {
+  const literal = state[field];
+  const path = state[`${field}Path`];
+  let value: unknown;
+  if (path !== undefined) {
+    const raw = evaluatePath(path, input, sc.paths());
+    value = numeric(raw, kind);
+    if (value === undefined) {
+      const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      throw new StatesError('States.Runtime', `The ${field}Path field refers to value "${shown}" which is not a valid ${kind}: ${path}`);
+    }
+  } else if (literal !== undefined) {
+    value = sc.language === 'JSONata' && typeof literal === 'string' ? await jsonata(sc, literal, field) : literal;
+  } else {
+    return undefined;
+  }
+  const n = Number(value);
+  if (field === 'ToleratedFailurePercentage' && (n < 0 || n > 100)) throw new StatesError('States.Runtime', 'ToleratedFailurePercentage must be between 0 and 100.');
+  if (n < 0) throw new StatesError('States.Runtime', `${field} cannot be negative.`);
+  return n;
+}
+
+function mapRunArn(sc: StateContext, state: MapState): string {
+  const sm = sc.execution.stateMachineArn;
+  const prefix = sm.slice(0, sm.indexOf(':stateMachine:'));
+  const label = state.Label ?? sc.cursor.state;
+  return `${prefix}:mapRun:${sc.execution.stateMachineName}/${label}:${randomUUID()}`;
+}
+
+function defined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
