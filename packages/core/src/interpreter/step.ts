@@ -37,7 +37,7 @@ export async function step(input: StepInput, options: StepOptions): Promise<Step
   const { recorder } = run;
   switch (result.kind) {
     case 'suspended':
-      return { events: recorder.events, cursor: result.cursor, suspensions: run.suspensions };
+      return { events: recorder.events, cursor: result.cursor, suspensions: stillWaiting(result.cursor, run.suspensions) };
     case 'end': {
       const text = JSON.stringify(result.output);
       recorder.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', text) });
@@ -157,6 +157,15 @@ class Run {
     this.suspensions.push({ path, wake, suspension });
     return { kind: 'suspended', cursor: waiting };
   }
+}
+
+/** Suspensions of frames still in the tree: a branch that waited and was then cancelled in the same step enqueues nothing. */
+function stillWaiting(root: Cursor, suspensions: FrameSuspension[]): FrameSuspension[] {
+  return suspensions.filter(({ path, wake }) => {
+    let frame: Cursor | undefined = root;
+    for (const index of path) frame = frame?.fanout?.running[String(index)];
+    return frame !== undefined && (frame.wake === wake || frame.task?.token === wake);
+  });
 }
 
 function newCursor(state: string, input: unknown, now: number, variables?: Variables, outerVariables?: Variables): Cursor {
