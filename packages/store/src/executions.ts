@@ -32,6 +32,10 @@ export interface ExecutionRecord {
   origin?: string;
   /** The job that made the last commit: a replay of that job re-enqueues what the execution waits for. */
   producer?: string;
+  /** The version the execution runs, when started through a version or alias ARN. */
+  stateMachineVersionArn?: string;
+  /** The alias the execution was started through. */
+  stateMachineAliasArn?: string;
 }
 
 export interface PendingTaskState {
@@ -176,6 +180,9 @@ interface Meta {
   def: string;
   role: string;
   org?: string;
+  /** Version and alias ARNs it was started through. */
+  ver?: string;
+  ali?: string;
 }
 
 function metaOf(rec: ExecutionRecord): Meta {
@@ -189,6 +196,8 @@ function metaOf(rec: ExecutionRecord): Meta {
     role: rec.roleArn,
   };
   if (rec.origin) meta.org = rec.origin;
+  if (rec.stateMachineVersionArn) meta.ver = rec.stateMachineVersionArn;
+  if (rec.stateMachineAliasArn) meta.ali = rec.stateMachineAliasArn;
   return meta;
 }
 
@@ -267,6 +276,8 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     redriveCount: Number(h.rc ?? 0),
   };
   if (meta.org !== undefined) rec.origin = meta.org;
+  if (meta.ver !== undefined) rec.stateMachineVersionArn = meta.ver;
+  if (meta.ali !== undefined) rec.stateMachineAliasArn = meta.ali;
   if (h.output !== undefined) rec.output = h.output;
   if (h.error !== undefined) rec.error = h.error;
   if (h.cause !== undefined) rec.cause = h.cause;

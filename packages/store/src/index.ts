@@ -8,3 +8,5 @@ export * from './queue.js';
 export * from './config.js';
 export * from './metrics.js';
 export * from './queue-sampler.js';
+export * from './versions.js';
+export * from './aliases.js';

@@ -33,6 +33,16 @@ export const keys = {
   stateMachines: () => `${P}:sms`,
   /** Sorted set: a state machine's execution names by start time (ms). */
   stateMachineExecutions: (name: string) => `${P}:sx:{${name}}`,
+  /**
+   * Hash: a state machine's published versions (`v:<n>` -> version JSON), the last number given
+   * (`last`, never reused) and which version each revision became (`r:<revisionId>` -> n).
+   * Shares the machine's tag so one script reads the machine and its versions.
+   */
+  stateMachineVersions: (name: string) => `${P}:smv:{${name}}`,
+  /** Sorted set: a state machine's version numbers (score = number), for newest-first listing. */
+  stateMachineVersionIndex: (name: string) => `${P}:smvi:{${name}}`,
+  /** Hash: a state machine's aliases (`a:<alias>` -> routing JSON, `c:<alias>` created, `u:<alias>` updated). */
+  stateMachineAliases: (name: string) => `${P}:sma:{${name}}`,
   /** String: a definition text by its content hash; executions point at it so updates never change them. */
   definition: (sha: string) => `${P}:def:{${sha}}`,
   /** Hash: an activity. */
