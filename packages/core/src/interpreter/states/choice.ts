@@ -4,7 +4,7 @@ import { selectChoice } from '../../choice/index.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
 import { applyInputPath, applyOutputPath } from '../../jsonpath/index.js';
 import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
-import type { Outcome, StateContext } from './state-context.js';
+import { inspect, type Outcome, type StateContext } from './state-context.js';
 
 const noMatch = () => new StatesError('States.NoChoiceMatched', 'No Matches!');
 
@@ -16,6 +16,7 @@ export async function runChoice(state: ChoiceState, sc: StateContext): Promise<O
   if (sc.language === 'JSONata') return runJsonataChoice(state, sc);
   const paths = sc.paths();
   const input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+  inspect(sc, 'afterInputPath', input);
   const rule = selectChoice(state, input, paths);
   const next = rule?.Next ?? state.Default;
   if (next === undefined) throw noMatch();

@@ -23,7 +23,7 @@ export type FanoutProgress =
   /** `more`: children are left to start but the step's budget ran out. */
   | { kind: 'waiting'; fanout: Fanout; more: boolean };
 
-const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' };
+export const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' };
 
 /** Advances the children: the woken one first, then new ones while concurrency and budget allow. */
 export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: Fanout): Promise<FanoutProgress> {
@@ -84,6 +84,11 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
 
 function running(f: Fanout): number {
   return Object.keys(f.running).length;
+}
+
+/** Whether failures beyond the tolerated ones fail the state (TestState's mocked failure counts). */
+export function exceedsTolerance(f: Fanout): boolean {
+  return tolerates(f) && !tolerated(f);
 }
 
 function tolerates(f: Fanout): boolean {

@@ -6,10 +6,10 @@ import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jso
 import { jsonata } from '../dataflow.js';
 import type { Fanout } from '../types.js';
 import { nestedScope } from '../variables.js';
-import { advanceFanout, newFanout } from './fanout.js';
+import { advanceFanout, exceedsTolerance, newFanout, TOLERANCE_EXCEEDED } from './fanout.js';
 import { leaveWithResults } from './results.js';
 import { errorOutcome } from './error-outcome.js';
-import type { Outcome, Scope, StateContext } from './state-context.js';
+import { inspect, mockedError, type Mocked, type Outcome, type Scope, type StateContext } from './state-context.js';
 
 /**
  * Map: one iteration per item, each a frame running the ItemProcessor (or legacy Iterator) on
@@ -18,6 +18,7 @@ import type { Outcome, Scope, StateContext } from './state-context.js';
  * in this history instead of the iterations' own events.
  */
 export async function runMap(state: MapState, sc: StateContext): Promise<Outcome> {
+  if (sc.inspection?.mock) return runMockedMap(state, sc, sc.inspection.mock);
   const processor = (state.ItemProcessor ?? state.Iterator) as MapState['ItemProcessor'] & object;
   const distributed = processor.ProcessorConfig?.Mode === 'DISTRIBUTED';
   let fanout = sc.cursor.fanout;
@@ -63,6 +64,26 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
   }
 }
 
+/**
+ * TestState with a mock: the Map reads its input, items and limits as it would, then the mock
+ * stands for the iterations' results (or their failure). Items from an ItemReader are not read.
+ */
+async function runMockedMap(state: MapState, sc: StateContext, mock: Mocked): Promise<Outcome> {
+  let input: unknown;
+  if (state.ItemReader === undefined) input = (await readItems(state, sc)).input;
+  else input = sc.language === 'JSONata' ? sc.cursor.input : applyInputPath(state.InputPath, sc.cursor.input, sc.paths());
+  const maxConcurrency = (await optionalLimit(state, sc, input, 'MaxConcurrency', 'integer')) ?? 0;
+  inspect(sc, 'maxConcurrency', maxConcurrency);
+  const results = mock.kind === 'result' && Array.isArray(mock.result) ? mock.result : [];
+  const fanout = await tolerance(state, sc, input, newFanout(results.length, []));
+  if (fanout.toleratedCount !== undefined) inspect(sc, 'toleratedFailureCount', fanout.toleratedCount);
+  if (fanout.toleratedPercentage !== undefined) inspect(sc, 'toleratedFailurePercentage', fanout.toleratedPercentage);
+  if (mock.kind === 'error') return mockedError(mock);
+  fanout.failed = mock.failedIterations ?? 0;
+  if (exceedsTolerance(fanout)) return { kind: 'error', ...TOLERANCE_EXCEEDED };
+  return leaveWithResults(state, sc, mock.result as unknown[]);
+}
+
 /** Reads the items and each iteration's input (after ItemSelector). */
 async function readItems(state: MapState, sc: StateContext): Promise<{ input: unknown; inputs: unknown[] }> {
   const jsonataMode = sc.language === 'JSONata';
@@ -79,8 +100,10 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
   } else {
     const paths = sc.paths();
     input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+    inspect(sc, 'afterInputPath', input);
     items = state.ItemsPath === undefined ? input : evaluatePath(state.ItemsPath, input, paths);
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
+    inspect(sc, 'afterItemsPath', items);
   }
   const selector = state.ItemSelector ?? state.Parameters;
   const inputs: unknown[] = [];

@@ -4,7 +4,7 @@ import { jsonata } from '../dataflow.js';
 import { nestedScope } from '../variables.js';
 import { advanceFanout, newFanout } from './fanout.js';
 import { leaveWithResults } from './results.js';
-import type { Outcome, StateContext } from './state-context.js';
+import { inspect, mockedError, type Outcome, type StateContext } from './state-context.js';
 
 /** Parallel: every branch runs on the same input; the state's result is their outputs in branch order. */
 export async function runParallel(state: ParallelState, sc: StateContext): Promise<Outcome> {
@@ -13,11 +13,17 @@ export async function runParallel(state: ParallelState, sc: StateContext): Promi
     let input: unknown;
     if (sc.language === 'JSONata') {
       input = state.Arguments === undefined ? sc.cursor.input : await jsonata(sc, state.Arguments, 'Arguments');
+      inspect(sc, 'afterArguments', input);
     } else {
       const paths = sc.paths();
       input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+      inspect(sc, 'afterInputPath', input);
       if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
+      inspect(sc, 'afterParameters', input);
     }
+    // TestState: a mock stands for the branches' results (or their failure).
+    const mock = sc.inspection?.mock;
+    if (mock) return mock.kind === 'error' ? mockedError(mock) : leaveWithResults(state, sc, mock.result as unknown[]);
     sc.recorder.add('ParallelStateStarted');
     fanout = newFanout(state.Branches.length, [input]);
   }

@@ -24,6 +24,42 @@ export interface StateContext {
   freshCursor: (scope: Scope, input: unknown, outerVariables: Record<string, unknown> | undefined) => Cursor;
   /** Transitions left in this step (shared by every frame). */
   budgetLeft: () => number;
+  /** Set by TestState only: records intermediate values and supplies mocked results. */
+  inspection?: Inspection;
+}
+
+/** Intermediate values TestState reports (`inspectionData`), as a state computes them. */
+export type InspectionField =
+  | 'afterInputPath'
+  | 'afterParameters'
+  | 'afterArguments'
+  | 'result'
+  | 'afterResultSelector'
+  | 'afterResultPath'
+  | 'afterItemsPath'
+  | 'maxConcurrency'
+  | 'toleratedFailureCount'
+  | 'toleratedFailurePercentage';
+
+/** What a mock makes a Task call, or a Map's / Parallel's children, return instead of running. */
+export type Mocked = { kind: 'result'; result: unknown; failedIterations?: number } | { kind: 'error'; error?: string; cause?: string };
+
+export interface Inspection {
+  record(field: InspectionField, value: unknown): void;
+  mock?: Mocked;
+}
+
+/** Records an intermediate value when TestState inspects the state; a no-op otherwise. */
+export function inspect(sc: StateContext, field: InspectionField, value: unknown): void {
+  sc.inspection?.record(field, value);
+}
+
+/** A mocked error as the state's error outcome. */
+export function mockedError(mock: Mocked & { kind: 'error' }): Outcome {
+  const outcome: Outcome = { kind: 'error' };
+  if (mock.error !== undefined) outcome.error = mock.error;
+  if (mock.cause !== undefined) outcome.cause = mock.cause;
+  return outcome;
 }
 
 /** A set of states a frame runs: the machine's top level, a Parallel branch, a Map ItemProcessor. */

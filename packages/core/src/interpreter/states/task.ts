@@ -5,7 +5,7 @@ import { applyInputPath, applyOutputPath, applyResultPath, evaluatePath, evaluat
 import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
 import { payload } from '../recorder.js';
 import type { PendingTask } from '../types.js';
-import { successor, type Outcome, type StateContext } from './state-context.js';
+import { inspect, mockedError, successor, type Mocked, type Outcome, type StateContext } from './state-context.js';
 
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:activity:.+$/;
 
@@ -18,6 +18,7 @@ export function isActivityResource(resource: string): boolean {
  * timeout. Other resources belong to the integrations work and fail at run time for now.
  */
 export async function runTask(state: TaskState, sc: StateContext): Promise<Outcome> {
+  if (sc.inspection?.mock) return runMocked(state, sc, sc.inspection.mock);
   if (!isActivityResource(state.Resource)) {
     throw new StatesError('States.Runtime', `The resource '${state.Resource}' is not supported by this service.`);
   }
@@ -79,13 +80,34 @@ async function schedule(state: TaskState, sc: StateContext): Promise<Outcome> {
   return { kind: 'suspend', suspension: { kind: 'activity', task: pending }, patch: { task: pending } };
 }
 
+/** TestState with a mock: the task's input is computed as for a call, then the mock answers. */
+async function runMocked(state: TaskState, sc: StateContext, mock: Mocked): Promise<Outcome> {
+  const token = (sc.paths().context as { Task?: { Token?: string } } | undefined)?.Task?.Token;
+  if (sc.language === 'JSONata') {
+    const input = state.Arguments === undefined ? sc.cursor.input : await jsonata(sc, state.Arguments, 'Arguments', {}, token);
+    inspect(sc, 'afterArguments', input);
+  } else {
+    const paths = sc.paths(token);
+    let input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+    inspect(sc, 'afterInputPath', input);
+    if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
+    inspect(sc, 'afterParameters', input);
+  }
+  if (mock.kind === 'error') return mockedError(mock);
+  return finish(state, sc, mock.result);
+}
+
 async function finish(state: TaskState, sc: StateContext, result: unknown): Promise<Outcome> {
+  inspect(sc, 'result', result);
   if (sc.language === 'JSONata') return jsonataExit(sc, state, result, successor(state), { result });
   const paths = sc.paths(sc.cursor.task?.token);
   if (state.ResultSelector !== undefined) result = evaluatePayloadTemplate(state.ResultSelector, result, paths, 'ResultSelector');
+  inspect(sc, 'afterResultSelector', result);
   // Assign reads the selected result before ResultPath merges it into the input.
   const assigned = await evaluateAssign(state.Assign, sc, result);
-  const output = applyOutputPath(state.OutputPath, applyResultPath(state.ResultPath, sc.cursor.input, result), paths);
+  const afterResultPath = applyResultPath(state.ResultPath, sc.cursor.input, result);
+  inspect(sc, 'afterResultPath', afterResultPath);
+  const output = applyOutputPath(state.OutputPath, afterResultPath, paths);
   return exit(output, successor(state), assigned);
 }
 

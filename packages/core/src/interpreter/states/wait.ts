@@ -3,7 +3,7 @@ import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
 import { applyInputPath, applyOutputPath, evaluatePath } from '../../jsonpath/index.js';
 import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
-import { successor, type Outcome, type StateContext } from './state-context.js';
+import { inspect, successor, type Outcome, type StateContext } from './state-context.js';
 
 /** AWS refuses waits that end after this (roughly a year past the 99999999 s execution limit). */
 const MAX_WAIT_SECONDS = 99_999_999;
@@ -15,6 +15,7 @@ export async function runWait(state: WaitState, sc: StateContext): Promise<Outco
   const jsonataMode = sc.language === 'JSONata';
   const paths = sc.paths();
   const input = jsonataMode ? sc.cursor.input : applyInputPath(state.InputPath, sc.cursor.input, paths);
+  if (!jsonataMode) inspect(sc, 'afterInputPath', input);
   const leave = async (): Promise<Outcome> => {
     if (jsonataMode) return jsonataExit(sc, state, input, successor(state));
     const assigned = await evaluateAssign(state.Assign, sc, input);
