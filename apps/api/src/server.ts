@@ -12,6 +12,7 @@ import * as task from './handlers/tasks.js';
 import * as tags from './handlers/tags.js';
 import { validateStateMachineDefinition } from './handlers/validate-definition.js';
 import { startSyncExecution } from './handlers/start-sync-execution.js';
+import { testStateHandler } from './handlers/test-state.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -46,6 +47,7 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
     ListTagsForResource: tags.listTagsForResource(ctx),
     ValidateStateMachineDefinition: validateStateMachineDefinition(ctx),
     StartSyncExecution: startSyncExecution(ctx),
+    TestState: testStateHandler(ctx),
   };
 }
 
