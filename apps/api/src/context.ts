@@ -1,11 +1,13 @@
 import type { Config, RedisHandle } from '@redstep/store';
-import { ActivityStore, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, type Metrics } from '@redstep/store';
+import { ActivityStore, AliasStore, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, VersionStore, type Metrics } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
 /** What every handler may use: config, the stores, the step queue, and a clock. */
 export interface ApiContext {
   config: Config;
   stateMachines: StateMachineStore;
+  versions: VersionStore;
+  aliases: AliasStore;
   executions: ExecutionStore;
   activities: ActivityStore;
   tags: TagStore;
@@ -21,6 +23,8 @@ export function createContext(config: Config, handle: RedisHandle): ApiContext {
   return {
     config,
     stateMachines: new StateMachineStore(handle),
+    versions: new VersionStore(handle),
+    aliases: new AliasStore(handle),
     executions: new ExecutionStore(handle),
     activities: new ActivityStore(handle),
     tags: new TagStore(handle),

@@ -7,6 +7,9 @@ import {
   ExecutionDoesNotExist,
   InvalidExecutionInput,
   InvalidToken,
+  parseArnOf,
+  stateMachineArn,
+  StateMachineDoesNotExist,
   ValidationException,
   type HistoryEvent,
 } from '@redstep/core';
@@ -14,6 +17,7 @@ import { encodeEvent, type ExecutionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkName, optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
+import { resolveExecutionTarget } from './versions.js';
 
 type Body = Record<string, unknown>;
 
@@ -28,7 +32,8 @@ export async function requireExecution(ctx: ApiContext, arn: string): Promise<Ex
 
 export function startExecution(ctx: ApiContext) {
   return async (body: Body) => {
-    const sm = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const target = await resolveExecutionTarget(ctx, str(body, 'stateMachineArn'));
+    const sm = target.sm;
     const name = optStr(body, 'name') ?? randomUUID();
     checkName(name);
     const input = optStr(body, 'input') ?? '{}';
@@ -43,20 +48,29 @@ export function startExecution(ctx: ApiContext) {
       status: 'RUNNING',
       input,
       startDate: now,
-      definitionSha: sm.definitionSha,
-      roleArn: sm.roleArn,
+      definitionSha: target.definitionSha,
+      roleArn: target.roleArn,
       seq: 1,
       wake: 'start',
       tasks: {},
       redriveCount: 0,
       origin: randomUUID(),
     };
+    const startedDetails: Record<string, unknown> = { input, inputDetails: { truncated: false }, roleArn: target.roleArn };
+    if (target.versionArn) {
+      rec.stateMachineVersionArn = target.versionArn;
+      startedDetails.stateMachineVersionArn = target.versionArn;
+    }
+    if (target.aliasArn) {
+      rec.stateMachineAliasArn = target.aliasArn;
+      startedDetails.stateMachineAliasArn = target.aliasArn;
+    }
     const started: HistoryEvent = {
       id: 1,
       previousEventId: 0,
       timestamp: now,
       type: 'ExecutionStarted',
-      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: sm.roleArn },
+      executionStartedEventDetails: startedDetails as HistoryEvent['executionStartedEventDetails'],
     };
     // Enqueue first, with the record: a crash between a write and an enqueue would leave an
     // execution nobody runs (rule 2). Whichever of this request and the job comes first creates it.
@@ -101,6 +115,8 @@ export function describeExecution(ctx: ApiContext) {
       redriveCount: rec.redriveCount,
     };
     if (rec.stopDate !== undefined) out.stopDate = epochSeconds(rec.stopDate);
+    if (rec.stateMachineVersionArn !== undefined) out.stateMachineVersionArn = rec.stateMachineVersionArn;
+    if (rec.stateMachineAliasArn !== undefined) out.stateMachineAliasArn = rec.stateMachineAliasArn;
     if (rec.output !== undefined) {
       out.output = rec.output;
       out.outputDetails = { included: true };
@@ -159,7 +175,7 @@ export function listExecutions(ctx: ApiContext) {
   return async (body: Body) => {
     const smArn = optStr(body, 'stateMachineArn');
     if (smArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
-    const { name: smName } = await requireStateMachine(ctx, smArn);
+    const { smName, matches } = await listingTarget(ctx, smArn);
     const statusFilter = optStr(body, 'statusFilter');
     const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}`;
     const { limit } = page({ maxResults: body.maxResults }, scope);
@@ -177,7 +193,7 @@ export function listExecutions(ctx: ApiContext) {
         used++;
         last = name;
         const rec = await ctx.executions.load(arns(ctx).execution(smName, name));
-        if (rec && (!statusFilter || rec.status === statusFilter)) executions.push(listItem(rec));
+        if (rec && matches(rec) && (!statusFilter || rec.status === statusFilter)) executions.push(listItem(rec));
       }
       cursor += used;
       more = batch.more || used < batch.members.length;
@@ -186,6 +202,22 @@ export function listExecutions(ctx: ApiContext) {
     if (more) out.nextToken = encodeNextToken({ o: cursor, n: last } satisfies ListCursor, { scope, now: Date.now() });
     return out;
   };
+}
+
+/**
+ * ListExecutions takes a state machine ARN, or a version or alias ARN to list only the
+ * executions started through it (a version also counts executions an alias routed to it).
+ */
+async function listingTarget(ctx: ApiContext, arn: string): Promise<{ smName: string; matches: (rec: ExecutionRecord) => boolean }> {
+  const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias');
+  if (parsed.kind === 'stateMachine') {
+    const { name } = await requireStateMachine(ctx, arn);
+    return { smName: name, matches: () => true };
+  }
+  const sm = await ctx.stateMachines.get(parsed.name);
+  if (!sm || sm.arn !== stateMachineArn(parsed.scope, parsed.name)) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
+  if (parsed.kind === 'stateMachineVersion') return { smName: sm.name, matches: (rec) => rec.stateMachineVersionArn === arn };
+  return { smName: sm.name, matches: (rec) => rec.stateMachineAliasArn === arn };
 }
 
 /** Where the previous page ended: its position then, and the last execution it looked at. */
@@ -219,6 +251,8 @@ function listItem(rec: ExecutionRecord): Record<string, unknown> {
     startDate: epochSeconds(rec.startDate),
   };
   if (rec.stopDate !== undefined) item.stopDate = epochSeconds(rec.stopDate);
+  if (rec.stateMachineVersionArn !== undefined) item.stateMachineVersionArn = rec.stateMachineVersionArn;
+  if (rec.stateMachineAliasArn !== undefined) item.stateMachineAliasArn = rec.stateMachineAliasArn;
   return item;
 }
 

@@ -14,7 +14,7 @@ import {
 } from '@redstep/core';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { checkName, optStr, str } from './common.js';
-import { requireStateMachine } from './state-machines.js';
+import { resolveExecutionTarget } from './versions.js';
 
 type Body = Record<string, unknown>;
 
@@ -29,7 +29,8 @@ const MAX_INPUT_BYTES = 262_144;
  */
 export function startSyncExecution(ctx: ApiContext) {
   return async (body: Body) => {
-    const sm = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const target = await resolveExecutionTarget(ctx, str(body, 'stateMachineArn'));
+    const sm = target.sm;
     if (sm.type !== 'EXPRESS') {
       throw new StateMachineTypeNotSupported('This operation is not supported by this type of state machine');
     }
@@ -50,7 +51,7 @@ export function startSyncExecution(ctx: ApiContext) {
       name,
       stateMachineArn: sm.arn,
       stateMachineName: sm.name,
-      roleArn: sm.roleArn,
+      roleArn: target.roleArn,
       startTime: ctx.now(),
       input,
       redriveCount: 0,
@@ -58,7 +59,9 @@ export function startSyncExecution(ctx: ApiContext) {
     };
     const labels = { state_machine: sm.name, type: 'EXPRESS' };
     ctx.metrics.executionsStarted.inc(labels);
-    const closing = await runToEnd(JSON.parse(sm.definition) as StateMachineDefinition, execution, ctx);
+    // A version or alias runs that version's definition; the machine's own is the current revision.
+    const definitionText = target.definitionSha === sm.definitionSha ? sm.definition : ((await ctx.stateMachines.getDefinition(target.definitionSha)) ?? sm.definition);
+    const closing = await runToEnd(JSON.parse(definitionText) as StateMachineDefinition, execution, ctx);
     const stop = ctx.now();
     observeExpress(ctx, labels, closing.status, (stop - execution.startTime) / 1000);
     const out: Record<string, unknown> = {

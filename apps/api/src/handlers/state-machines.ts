@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { MissingRequiredParameter, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, variableReferences } from '@redstep/core';
+import { MissingRequiredParameter, parseArnOf, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, variableReferences } from '@redstep/core';
 import type { StateMachineRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { checkLoggingConfiguration, checkVersionDescription } from './configuration.js';
 import { arns, checkName, createTags, page, pageToken, str, optStr } from './common.js';
+import { describeVersion, publishVersion, versionArnOf } from './versions.js';
 
 type Body = Record<string, unknown>;
 
@@ -11,8 +12,9 @@ const DEFAULT_LOGGING = { level: 'OFF', includeExecutionData: false };
 const DEFAULT_TRACING = { enabled: false };
 
 export async function requireStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
-  const { name } = arns(ctx).parseStateMachine(arn);
-  const rec = await ctx.stateMachines.get(name);
+  // A version or alias ARN names no state machine here (AWS answers StateMachineDoesNotExist).
+  const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias');
+  const rec = parsed.kind === 'stateMachine' ? await ctx.stateMachines.get(parsed.name) : undefined;
   if (!rec || rec.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
   return rec;
 }
@@ -37,7 +39,8 @@ export function createStateMachine(ctx: ApiContext) {
       definitionSha: '',
       roleArn: str(body, 'roleArn'),
       createdAt: now,
-      revisionId: randomUUID(),
+      // A new machine's first revision has no id on AWS ('INITIAL' names it in PublishStateMachineVersion).
+      revisionId: '',
     };
     if (body.loggingConfiguration !== undefined) rec.loggingConfiguration = JSON.stringify(body.loggingConfiguration);
     if (body.tracingConfiguration !== undefined) rec.tracingConfiguration = JSON.stringify(body.tracingConfiguration);
@@ -51,16 +54,26 @@ export function createStateMachine(ctx: ApiContext) {
         existing.loggingConfiguration === rec.loggingConfiguration &&
         existing.tracingConfiguration === rec.tracingConfiguration;
       if (!same) throw new StateMachineAlreadyExists(`State Machine Already Exists: '${existing.arn}'`);
-      return { stateMachineArn: existing.arn, creationDate: epochSeconds(existing.createdAt) };
+      return withVersion(ctx, existing, body, { stateMachineArn: existing.arn, creationDate: epochSeconds(existing.createdAt) });
     }
     if (tags) await ctx.tags.add(rec.arn, tags);
-    return { stateMachineArn: rec.arn, creationDate: epochSeconds(now) };
+    return withVersion(ctx, rec, body, { stateMachineArn: rec.arn, creationDate: epochSeconds(now) });
   };
+}
+
+/** With `publish: true`, publishes the machine's current revision and adds its version ARN. */
+async function withVersion(ctx: ApiContext, rec: StateMachineRecord, body: Body, out: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (body.publish !== true) return out;
+  const description = optStr(body, 'versionDescription');
+  const v = await publishVersion(ctx, rec, { expectedRevision: rec.revisionId, ...(description !== undefined ? { description } : {}) });
+  return { ...out, stateMachineVersionArn: versionArnOf(ctx, rec.name, v.n) };
 }
 
 export function describeStateMachine(ctx: ApiContext) {
   return async (body: Body) => {
-    const rec = await requireStateMachine(ctx, str(body, 'stateMachineArn'));
+    const arn = str(body, 'stateMachineArn');
+    if (parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias').kind === 'stateMachineVersion') return describeVersion(ctx, arn);
+    const rec = await requireStateMachine(ctx, arn);
     const out: Record<string, unknown> = {
       stateMachineArn: rec.arn,
       name: rec.name,
@@ -91,6 +104,7 @@ export function updateStateMachine(ctx: ApiContext) {
     }
     checkVersionDescription(body);
     checkLoggingConfiguration(body);
+    const before = JSON.stringify([rec.definition, rec.roleArn, rec.loggingConfiguration, rec.tracingConfiguration]);
     if (definition !== undefined) {
       parseDefinition(definition, { type: rec.type });
       rec.definition = definition;
@@ -98,10 +112,15 @@ export function updateStateMachine(ctx: ApiContext) {
     if (roleArn !== undefined) rec.roleArn = roleArn;
     if (body.loggingConfiguration !== undefined) rec.loggingConfiguration = JSON.stringify(body.loggingConfiguration);
     if (body.tracingConfiguration !== undefined) rec.tracingConfiguration = JSON.stringify(body.tracingConfiguration);
-    rec.revisionId = randomUUID();
+    // As on AWS, an update that changes nothing makes no new revision (publish then answers the
+    // version of the current one).
+    const changed = JSON.stringify([rec.definition, rec.roleArn, rec.loggingConfiguration, rec.tracingConfiguration]) !== before;
+    if (changed) rec.revisionId = randomUUID();
     const now = ctx.now();
-    await ctx.stateMachines.update(rec);
-    return { updateDate: epochSeconds(now), revisionId: rec.revisionId };
+    if (changed) await ctx.stateMachines.update(rec);
+    const out: Record<string, unknown> = { updateDate: epochSeconds(now) };
+    if (rec.revisionId) out.revisionId = rec.revisionId;
+    return withVersion(ctx, rec, body, out);
   };
 }
 
@@ -113,6 +132,8 @@ export function deleteStateMachine(ctx: ApiContext) {
     const rec = await ctx.stateMachines.get(name);
     if (rec && rec.arn === arn) {
       await ctx.stateMachines.delete(name);
+      // Its versions and aliases go with it, as on AWS.
+      await ctx.versions.deleteAll(name);
       await ctx.tags.clear(arn);
     }
     return {};
