@@ -13,6 +13,8 @@ import * as tags from './handlers/tags.js';
 import { validateStateMachineDefinition } from './handlers/validate-definition.js';
 import { startSyncExecution } from './handlers/start-sync-execution.js';
 import { testStateHandler } from './handlers/test-state.js';
+import * as ver from './handlers/versions.js';
+import * as alias from './handlers/aliases.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -47,6 +49,14 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
     ListTagsForResource: tags.listTagsForResource(ctx),
     ValidateStateMachineDefinition: validateStateMachineDefinition(ctx),
     StartSyncExecution: startSyncExecution(ctx),
+    PublishStateMachineVersion: ver.publishStateMachineVersion(ctx),
+    ListStateMachineVersions: ver.listStateMachineVersions(ctx),
+    DeleteStateMachineVersion: ver.deleteStateMachineVersion(ctx),
+    CreateStateMachineAlias: alias.createStateMachineAlias(ctx),
+    DescribeStateMachineAlias: alias.describeStateMachineAlias(ctx),
+    UpdateStateMachineAlias: alias.updateStateMachineAlias(ctx),
+    DeleteStateMachineAlias: alias.deleteStateMachineAlias(ctx),
+    ListStateMachineAliases: alias.listStateMachineAliases(ctx),
     TestState: testStateHandler(ctx),
   };
 }
