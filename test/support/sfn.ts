@@ -15,6 +15,8 @@ export function client(endpoint: string): SFNClient {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
+    // TestState and StartSyncExecution otherwise go to a `sync-` host prefix of the endpoint.
+    disableHostPrefix: true,
     requestHandler: { requestTimeout: 70_000 },
   });
 }
