@@ -39,7 +39,7 @@ async function tryContainer(): Promise<TestRedis | undefined> {
   if (!socket || process.env.REDSTEP_TEST_NO_DOCKER) return undefined;
   try {
     const { GenericContainer } = await import('testcontainers');
-    const started = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).withCommand(['redis-server', '--appendonly', 'yes']).start();
+    const started = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).withCommand(['redis-server', '--appendonly', 'yes', '--hz', '100']).start();
     return {
       url: `redis://${started.getHost()}:${started.getMappedPort(6379)}`,
       stop: async () => {

@@ -1,11 +1,12 @@
+import { Worker } from 'node:worker_threads';
 import { startApi } from '@redstep/api';
-import { connectRedis, loadConfig } from '@redstep/store';
-import { startWorker } from '@redstep/worker';
+import { addThreadMetrics, connectRedis, loadConfig } from '@redstep/store';
 import { startRedisServer, type LocalRedis } from './redis-server.js';
 
 /**
- * One-process mode: api and worker together. Without REDIS_URL it runs a private
- * redis-server (AOF on) with its data under REDSTEP_DATA_DIR.
+ * One-process mode: the api on the main thread and the worker on a second thread of the same
+ * process. Without REDIS_URL it runs a private redis-server (AOF on) with its data under
+ * REDSTEP_DATA_DIR.
  */
 const config = loadConfig();
 let local: LocalRedis | undefined;
@@ -13,8 +14,33 @@ if (!config.redisUrl) {
   local = await startRedisServer({ dir: config.dataDir, bin: config.redisServerBin });
   config.redisUrl = local.url;
 }
+
+const thread = new Worker(new URL('./worker-thread.js', import.meta.url), {
+  workerData: { redisUrl: config.redisUrl, concurrency: config.workerConcurrency },
+});
+// A worker thread that dies takes the process with it: a supervisor restarts the whole thing.
+thread.once('error', (err) => {
+  console.error(JSON.stringify({ level: 'fatal', msg: 'worker thread failed', err: String(err?.stack ?? err) }));
+  process.exit(1);
+});
+await new Promise<void>((resolve) => thread.once('message', () => resolve()));
+
+let asked = 0;
+addThreadMetrics(
+  () =>
+    new Promise((resolve) => {
+      const id = ++asked;
+      const onMessage = (m: { kind: string; id?: number; metrics?: unknown }) => {
+        if (m.kind !== 'metrics' || m.id !== id) return;
+        thread.off('message', onMessage);
+        resolve(m.metrics as never);
+      };
+      thread.on('message', onMessage);
+      thread.postMessage({ kind: 'metrics', id });
+    }),
+);
+
 const handle = connectRedis(config.redisUrl);
-const worker = startWorker(handle, { concurrency: config.workerConcurrency });
 const api = await startApi(config, handle);
 console.log(
   JSON.stringify({ level: 'info', msg: 'RedStep ready', endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }),
@@ -25,7 +51,12 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   await api.close();
-  await worker.close();
+  // The worker finishes the jobs in flight and takes no new ones.
+  await new Promise<void>((resolve) => {
+    thread.on('message', (m: { kind: string }) => m.kind === 'closed' && resolve());
+    thread.postMessage({ kind: 'close' });
+  });
+  await thread.terminate();
   handle.redis.disconnect();
   await local?.stop();
   process.exit(0);

@@ -36,7 +36,10 @@ export async function startRedisServer(options: { dir: string; bin?: string; por
   const child = spawn(
     options.bin ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
-      '--save', '', '--pidfile', pidFile, '--daemonize', 'no', '--loglevel', 'warning'],
+      '--save', '', '--pidfile', pidFile, '--daemonize', 'no', '--loglevel', 'warning',
+      // Blocked clients time out on Redis's clock tick: at the default 10 Hz a BullMQ delayed job
+      // (Wait, retry backoff, task timeout) could fire up to 100 ms late.
+      '--hz', '100'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

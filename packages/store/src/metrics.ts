@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, register } from 'prom-client';
+
+type MetricsJson = Awaited<ReturnType<typeof register.getMetricsAsJSON>>;
 
 /**
  * Every metric RedStep exports, as `deploy/METRICS.md` lists them (the contract the dashboards
@@ -69,6 +71,21 @@ export function metrics() {
 
 export type Metrics = ReturnType<typeof metrics>;
 
+/** Metrics of another thread of this process (one-process mode runs the worker in a thread). */
+let threadMetrics: (() => Promise<MetricsJson>) | undefined;
+
+export function addThreadMetrics(source: () => Promise<MetricsJson>): void {
+  threadMetrics = source;
+}
+
+/** This thread's metrics as JSON, for the thread that serves /metrics. */
+export function metricsJson(): Promise<MetricsJson> {
+  return register.getMetricsAsJSON();
+}
+
 export async function renderMetrics(): Promise<{ contentType: string; body: string }> {
-  return { contentType: register.contentType, body: await register.metrics() };
+  if (!threadMetrics) return { contentType: register.contentType, body: await register.metrics() };
+  // Counters and histograms add up across threads; process metrics are the same process twice.
+  const merged = AggregatorRegistry.aggregate([await register.getMetricsAsJSON(), await threadMetrics()] as never);
+  return { contentType: merged.contentType, body: await merged.metrics() };
 }
