@@ -1,4 +1,4 @@
-import { connectRedis, loadConfig } from '@redstep/store';
+import { connectRedis, createLogger, loadConfig } from '@redstep/store';
 import { startApi } from './server.js';
 
 const config = loadConfig();
@@ -6,9 +6,10 @@ if (!config.redisUrl) {
   console.error('REDIS_URL is required for the api alone; `npm start` runs the one-process mode.');
   process.exit(2);
 }
+const log = createLogger('api', config.logLevel);
 const handle = connectRedis(config.redisUrl);
-const api = await startApi(config, handle);
-console.log(JSON.stringify({ level: 'info', msg: 'api listening', endpoint: `http://localhost:${api.port}` }));
+const api = await startApi(config, handle, log);
+log.info({ endpoint: `http://localhost:${api.port}` }, 'api listening');
 
 const shutdown = async () => {
   await api.close();

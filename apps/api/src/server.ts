@@ -2,7 +2,8 @@ import express from 'express';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NextFunction, Request, Response } from 'express';
-import { renderMetrics, sampleQueue, type Config, type RedisHandle } from '@redstep/store';
+import { randomUUID } from 'node:crypto';
+import { createLogger, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
 import { awsJsonProtocol, type Handler } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
@@ -19,9 +20,6 @@ import * as alias from './handlers/aliases.js';
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
 
-export type Log = (entry: Record<string, unknown>) => void;
-
-const defaultLog: Log = (entry) => process.stdout.write(`${JSON.stringify({ time: Date.now(), ...entry })}\n`);
 
 export function handlers(ctx: ApiContext): Record<string, Handler> {
   return {
@@ -61,19 +59,32 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
   };
 }
 
-/** Counts and times every AWS request by action and error code; unknown actions share one label. */
-function requestMetrics(ctx: ApiContext, table: Record<string, Handler>) {
+/**
+ * Gives every AWS request its request id (the `x-amzn-RequestId` header AWS clients read),
+ * counts and times it by action and error code (unknown actions share one label), and logs it:
+ * server faults as errors, client faults at info, successes at debug.
+ */
+function observeRequests(ctx: ApiContext, table: Record<string, Handler>, log: Logger) {
   const m = ctx.metrics;
   return (req: Request, res: Response, next: NextFunction) => {
     const target = req.header('x-amz-target') ?? '';
     const name = target.slice(target.indexOf('.') + 1);
     const action = Object.hasOwn(table, name) ? name : 'unknown';
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-amzn-RequestId', requestId);
     m.apiInFlight.inc({ action });
-    const end = m.apiRequestDuration.startTimer({ action });
+    const started = performance.now();
     res.once('close', () => {
-      end();
+      const seconds = (performance.now() - started) / 1000;
+      const errorCode = (res.locals.errorCode as string | undefined) ?? 'none';
+      m.apiRequestDuration.observe({ action }, seconds);
       m.apiInFlight.dec({ action });
-      m.apiRequests.inc({ action, error_code: (res.locals.errorCode as string | undefined) ?? 'none' });
+      m.apiRequests.inc({ action, error_code: errorCode });
+      const entry = { requestId, action, status: res.statusCode, errorCode, ms: Math.round(seconds * 1000) };
+      if (res.statusCode >= 500) log.error(entry, 'request failed');
+      else if (res.statusCode >= 400) log.info(entry, 'request refused');
+      else log.debug(entry, 'request');
     });
     next();
   };
@@ -86,7 +97,7 @@ export interface RunningApi {
 }
 
 /** Starts the API on config.port; close() stops accepting, releases long polls and drains. */
-export async function startApi(config: Config, handle: RedisHandle, log: Log = defaultLog): Promise<RunningApi> {
+export async function startApi(config: Config, handle: RedisHandle, log: Logger = createLogger('api', config.logLevel)): Promise<RunningApi> {
   const ctx = createContext(config, handle);
   const app = express();
   app.disable('x-powered-by');
@@ -104,7 +115,12 @@ export async function startApi(config: Config, handle: RedisHandle, log: Log = d
     res.type(contentType).send(body);
   });
   const table = handlers(ctx);
-  app.post('/', requestMetrics(ctx, table), express.raw({ type: () => true, limit: '2mb' }), awsJsonProtocol(table, log));
+  app.post(
+    '/',
+    observeRequests(ctx, table, log),
+    express.raw({ type: () => true, limit: '2mb' }),
+    awsJsonProtocol(table, (entry) => log.error(entry, String(entry.msg ?? 'request failed'))),
+  );
   const stopSampling = sampleQueue(ctx.queue, ctx.metrics);
   const sampleActivities = setInterval(() => {
     ctx.activities.waitingCounts().then(

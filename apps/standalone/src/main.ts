@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { startApi } from '@redstep/api';
-import { addThreadMetrics, connectRedis, loadConfig } from '@redstep/store';
+import { addThreadMetrics, connectRedis, createLogger, loadConfig } from '@redstep/store';
 import { startRedisServer, type LocalRedis } from './redis-server.js';
 
 /**
@@ -9,6 +9,7 @@ import { startRedisServer, type LocalRedis } from './redis-server.js';
  * REDSTEP_DATA_DIR.
  */
 const config = loadConfig();
+const log = createLogger('redstep', config.logLevel);
 let local: LocalRedis | undefined;
 if (!config.redisUrl) {
   local = await startRedisServer({ dir: config.dataDir, bin: config.redisServerBin });
@@ -16,11 +17,11 @@ if (!config.redisUrl) {
 }
 
 const thread = new Worker(new URL('./worker-thread.js', import.meta.url), {
-  workerData: { redisUrl: config.redisUrl, concurrency: config.workerConcurrency },
+  workerData: { redisUrl: config.redisUrl, concurrency: config.workerConcurrency, logLevel: config.logLevel },
 });
 // A worker thread that dies takes the process with it: a supervisor restarts the whole thing.
 thread.once('error', (err) => {
-  console.error(JSON.stringify({ level: 'fatal', msg: 'worker thread failed', err: String(err?.stack ?? err) }));
+  log.fatal({ err: String(err?.stack ?? err) }, 'worker thread failed');
   process.exit(1);
 });
 await new Promise<void>((resolve) => thread.once('message', () => resolve()));
@@ -41,10 +42,8 @@ addThreadMetrics(
 );
 
 const handle = connectRedis(config.redisUrl);
-const api = await startApi(config, handle);
-console.log(
-  JSON.stringify({ level: 'info', msg: 'RedStep ready', endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }),
-);
+const api = await startApi(config, handle, log.child({ service: 'api' }));
+log.info({ endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }, 'RedStep ready');
 
 let stopping = false;
 const shutdown = async () => {

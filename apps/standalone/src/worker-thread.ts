@@ -1,14 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectRedis, metricsJson } from '@redstep/store';
+import { connectRedis, createLogger, metricsJson } from '@redstep/store';
 import { startWorker } from '@redstep/worker';
 
 /**
  * The worker of one-process mode, on a thread of its own: interpreting states and committing
  * them does not hold up the API's event loop, and the second core does that work.
  */
-const { redisUrl, concurrency } = workerData as { redisUrl: string; concurrency: number };
+const { redisUrl, concurrency, logLevel } = workerData as { redisUrl: string; concurrency: number; logLevel: string };
 const handle = connectRedis(redisUrl);
-const worker = startWorker(handle, { concurrency });
+const worker = startWorker(handle, { concurrency, log: createLogger('worker', logLevel) });
 
 parentPort!.on('message', async (message: { kind: 'metrics'; id: number } | { kind: 'close' }) => {
   if (message.kind === 'metrics') {

@@ -1,4 +1,4 @@
-import { connectRedis, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
+import { connectRedis, createLogger, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
 import { startHealthServer } from './health-server.js';
 import { startWorker } from './worker.js';
 
@@ -7,11 +7,12 @@ if (!config.redisUrl) {
   console.error('REDIS_URL is required for the worker alone; `npm start` runs the one-process mode.');
   process.exit(2);
 }
+const log = createLogger('worker', config.logLevel);
 const handle = connectRedis(config.redisUrl);
-const worker = startWorker(handle, { concurrency: config.workerConcurrency });
+const worker = startWorker(handle, { concurrency: config.workerConcurrency, log });
 const stopSampling = sampleQueue(new StepQueue(handle.redis), metrics());
 const health = config.metricsPort ? await startHealthServer(config.metricsPort, handle, worker) : undefined;
-console.log(JSON.stringify({ level: 'info', msg: 'worker started', concurrency: config.workerConcurrency, metricsPort: config.metricsPort }));
+log.info({ concurrency: config.workerConcurrency, metricsPort: config.metricsPort }, 'worker started');
 
 // SIGTERM: take no new jobs, finish those in flight (BullMQ waits for them), then exit.
 const shutdown = async () => {

@@ -7,6 +7,8 @@ import {
   STEP_QUEUE,
   StateMachineStore,
   StepQueue,
+  createLogger,
+  type Logger,
   type RedisHandle,
   type StepJob,
 } from '@redstep/store';
@@ -15,6 +17,7 @@ import { RetryLater, StepProcessor } from './step-processor.js';
 
 export interface WorkerOptions {
   concurrency: number;
+  log?: Logger;
 }
 
 export interface RunningWorker {
@@ -30,6 +33,7 @@ export interface RunningWorker {
  */
 export function startWorker(handle: RedisHandle, options: WorkerOptions): RunningWorker {
   const m = metrics();
+  const log = options.log ?? createLogger('worker', 'info');
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
   const processor = new StepProcessor({
@@ -51,7 +55,10 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
         const committed = await processor.process(job.data);
         m.workerJobs.inc({ ...labels, outcome: committed ? 'committed' : 'fenced' });
       } catch (e) {
-        m.workerJobs.inc({ ...labels, outcome: e instanceof RetryLater ? 'retried' : 'failed' });
+        const retried = e instanceof RetryLater;
+        m.workerJobs.inc({ ...labels, outcome: retried ? 'retried' : 'failed' });
+        // BullMQ retries the job; the line says which execution and which wake it was about.
+        log[retried ? 'info' : 'error']({ executionArn: job.data.e, job: job.data.k, path: job.data.p, err: String((e as Error)?.stack ?? e) }, 'step job failed');
         throw e;
       } finally {
         end();
@@ -67,7 +74,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
       maxStalledCount: 1_000,
     },
   );
-  worker.on('error', (err) => console.error(JSON.stringify({ level: 'error', msg: 'worker error', err: String(err) })));
+  worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));
   let open = true;
   return {
     running: () => open && worker.isRunning(),

@@ -10,3 +10,4 @@ export * from './metrics.js';
 export * from './queue-sampler.js';
 export * from './versions.js';
 export * from './aliases.js';
+export * from './log.js';
