@@ -64,9 +64,10 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
  * counts and times it by action and error code (unknown actions share one label), and logs it:
  * server faults as errors, client faults at info, successes at debug.
  */
-function observeRequests(ctx: ApiContext, table: Record<string, Handler>, log: Logger) {
+function observeRequests(ctx: ApiContext, table: Record<string, Handler>, log: Logger, inFlight: { count: number }) {
   const m = ctx.metrics;
   return (req: Request, res: Response, next: NextFunction) => {
+    inFlight.count++;
     const target = req.header('x-amz-target') ?? '';
     const name = target.slice(target.indexOf('.') + 1);
     const action = Object.hasOwn(table, name) ? name : 'unknown';
@@ -76,6 +77,7 @@ function observeRequests(ctx: ApiContext, table: Record<string, Handler>, log: L
     m.apiInFlight.inc({ action });
     const started = performance.now();
     res.once('close', () => {
+      inFlight.count--;
       const seconds = (performance.now() - started) / 1000;
       const errorCode = (res.locals.errorCode as string | undefined) ?? 'none';
       m.apiRequestDuration.observe({ action }, seconds);
@@ -115,9 +117,10 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
     res.type(contentType).send(body);
   });
   const table = handlers(ctx);
+  const inFlight = { count: 0 };
   app.post(
     '/',
-    observeRequests(ctx, table, log),
+    observeRequests(ctx, table, log, inFlight),
     express.raw({ type: () => true, limit: '2mb' }),
     awsJsonProtocol(table, (entry) => log.error(entry, String(entry.msg ?? 'request failed'))),
   );
@@ -146,9 +149,11 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
       stopSampling();
       clearInterval(sampleActivities);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await Promise.race([drained, sleep(DRAIN_MS)]);
+      // Keep-alive connections would hold close() open: end them once no request is in flight.
+      const deadline = Date.now() + DRAIN_MS;
+      while (inFlight.count > 0 && Date.now() < deadline) await sleep(20);
       server.closeAllConnections();
+      await drained;
       await ctx.queue.close();
     },
   };

@@ -1,5 +1,6 @@
 import {
   activityArn,
+  InvalidExecutionInput,
   assertValidName,
   decodeNextToken,
   encodeNextToken,
@@ -76,4 +77,19 @@ export function arns(ctx: ApiContext) {
       return undefined;
     },
   };
+}
+
+/** AWS's payload limit: 256 KiB. */
+const MAX_INPUT_BYTES = 262_144;
+
+/** An execution input must be JSON within the payload limit (StartExecution, StartSyncExecution). */
+export function checkExecutionInput(input: string): void {
+  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
+    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
+  }
+  try {
+    JSON.parse(input);
+  } catch (e) {
+    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
+  }
 }

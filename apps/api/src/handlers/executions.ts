@@ -5,7 +5,6 @@ import {
   encodeNextToken,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
-  InvalidExecutionInput,
   InvalidToken,
   parseArnOf,
   stateMachineArn,
@@ -15,13 +14,12 @@ import {
 } from '@redstep/core';
 import { encodeEvent, type ExecutionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, checkName, optStr, page, pageToken, str } from './common.js';
+import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
 
 type Body = Record<string, unknown>;
 
-const MAX_INPUT_BYTES = 262_144;
 
 export async function requireExecution(ctx: ApiContext, arn: string): Promise<ExecutionRecord> {
   arns(ctx).parseExecution(arn);
@@ -37,7 +35,7 @@ export function startExecution(ctx: ApiContext) {
     const name = optStr(body, 'name') ?? randomUUID();
     checkName(name);
     const input = optStr(body, 'input') ?? '{}';
-    checkInput(input);
+    checkExecutionInput(input);
     const arn = arns(ctx).execution(sm.name, name);
     const now = ctx.now();
     const rec: ExecutionRecord = {
@@ -90,16 +88,6 @@ export function startExecution(ctx: ApiContext) {
   };
 }
 
-function checkInput(input: string): void {
-  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
-    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
-  }
-  try {
-    JSON.parse(input);
-  } catch (e) {
-    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
-  }
-}
 
 export function describeExecution(ctx: ApiContext) {
   return async (body: Body) => {

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   expressExecutionArn,
-  InvalidExecutionInput,
   StateMachineTypeNotSupported,
   step,
   type Closing,
@@ -13,14 +12,13 @@ import {
   type Wake,
 } from '@redstep/core';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { checkName, optStr, str } from './common.js';
+import { checkExecutionInput, checkName, optStr, str } from './common.js';
 import { resolveExecutionTarget } from './versions.js';
 
 type Body = Record<string, unknown>;
 
 /** AWS ends a synchronous Express execution after five minutes. */
 const SYNC_LIMIT_MS = 5 * 60_000;
-const MAX_INPUT_BYTES = 262_144;
 
 /**
  * StartSyncExecution: an EXPRESS execution run to its end inside the request, through the
@@ -37,14 +35,7 @@ export function startSyncExecution(ctx: ApiContext) {
     const name = optStr(body, 'name') ?? randomUUID();
     checkName(name, 'execution');
     const input = optStr(body, 'input') ?? '{}';
-    if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
-      throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
-    }
-    try {
-      JSON.parse(input);
-    } catch (e) {
-      throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
-    }
+    checkExecutionInput(input);
     const scope = { partition: 'aws' as const, region: ctx.config.region, account: ctx.config.accountId };
     const execution: ExecutionInfo = {
       arn: expressExecutionArn(scope, sm.name, name, randomUUID()),
