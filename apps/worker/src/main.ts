@@ -9,7 +9,7 @@ if (!config.redisUrl) {
 }
 const log = createLogger('worker', config.logLevel);
 const handle = connectRedis(config.redisUrl);
-const worker = startWorker(handle, { concurrency: config.workerConcurrency, log });
+const worker = startWorker(handle, { concurrency: config.workerConcurrency, log, config });
 const stopSampling = sampleQueue(new StepQueue(handle.redis), metrics());
 const health = config.metricsPort ? await startHealthServer(config.metricsPort, handle, worker) : undefined;
 log.info({ concurrency: config.workerConcurrency, metricsPort: config.metricsPort }, 'worker started');

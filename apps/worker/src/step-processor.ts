@@ -15,6 +15,7 @@ import {
   type StepQueue,
 } from '@redstep/store';
 import type { DefinitionCache } from './definitions.js';
+import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
 
 /** Thrown so BullMQ retries the job later (with backoff). */
@@ -31,6 +32,8 @@ export interface ProcessorDeps {
   queue: StepQueue;
   metrics?: Metrics;
   now?: () => number;
+  /** Makes service integration calls (`invoke` jobs); without it they do nothing. */
+  invoker?: Invoker;
 }
 
 export const activityName = (arn: string) => arn.slice(arn.indexOf(':activity:') + ':activity:'.length);
@@ -53,6 +56,7 @@ export class StepProcessor {
 
   /** Returns whether this job committed a step; false when it found nothing to do (a replay, a stale wake). */
   async process(job: StepJob): Promise<boolean> {
+    if (job.k === 'invoke') return this.deps.invoker ? this.deps.invoker.run(job) : false;
     const jobId = producerId(job);
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       let rec = await this.deps.executions.load(job.e);
@@ -99,6 +103,7 @@ export class StepProcessor {
           if (job.cause !== undefined) wake.cause = job.cause;
           return { kind: 'step', wake };
         }
+        if (job.k === 'invoke') return undefined;
         if (job.heartbeat) return { kind: 'heartbeat-check', frame: found.cursor, path: found.path };
         return { kind: 'step', wake: { kind: 'taskTimedOut', heartbeat: false, path: found.path } };
       }
@@ -181,10 +186,12 @@ export class StepProcessor {
             return queue.add({ k: 'continue', e: rec.arn, w: wake, ...p });
           case 'timer':
             return queue.add({ k: 'timer', e: rec.arn, w: wake, ...p }, Math.max(0, suspension.at - this.now()));
-          case 'activity': {
+          case 'activity':
+          case 'invoke': {
             const { task } = suspension;
             const nonce = decodeTaskToken(task.token)!.nonce;
-            await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
+            if (suspension.kind === 'invoke') await queue.add({ k: 'invoke', e: rec.arn, w: nonce });
+            else await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
             const elapsed = this.now() - task.scheduledAt;
             if (task.timeoutSeconds !== undefined) {
               await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: false, n: 0 }, task.timeoutSeconds * 1000 - elapsed);

@@ -8,16 +8,22 @@ import {
   StateMachineStore,
   StepQueue,
   createLogger,
+  loadConfig,
+  type Config,
   type Logger,
   type RedisHandle,
   type StepJob,
 } from '@redstep/store';
 import { DefinitionCache } from './definitions.js';
+import { integrationsFrom } from './integrations/setup.js';
+import { Invoker } from './invoker.js';
 import { RetryLater, StepProcessor } from './step-processor.js';
 
 export interface WorkerOptions {
   concurrency: number;
   log?: Logger;
+  /** Integration settings (mocks, HTTP, Lambda); read from the environment when absent. */
+  config?: Config;
 }
 
 export interface RunningWorker {
@@ -36,8 +42,12 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const log = options.log ?? createLogger('worker', 'info');
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
+  const executions = new ExecutionStore(handle);
+  const { registry, mocks } = integrationsFrom(options.config ?? loadConfig());
+  const invoker = new Invoker({ executions, queue, registry, ...(mocks ? { mocks } : {}) });
   const processor = new StepProcessor({
-    executions: new ExecutionStore(handle),
+    invoker,
+    executions,
     activities: new ActivityStore(handle),
     stateMachines,
     definitions: new DefinitionCache(stateMachines),

@@ -15,6 +15,14 @@ export interface Config {
   /** The worker's /metrics, /healthz and /readyz listener; 0 turns it off. */
   metricsPort: number;
   logLevel: string;
+  /** Step Functions Local mock configuration file (SFN_MOCK_CONFIG); executions on `<arn>#<TestCase>` use it. */
+  mockConfigPath?: string;
+  /** Time-out of one HTTP Task call (SFN_HTTP_TIMEOUT_SECONDS), in ms. */
+  httpTimeoutMs: number;
+  /** JSON file of ConnectionArn -> authentication for HTTP Tasks (SFN_HTTP_CONNECTIONS). */
+  httpConnectionsPath?: string;
+  /** Base URL of a Lambda-compatible Invoke API (LAMBDA_ENDPOINT); unset: Lambda Tasks fail at once. */
+  lambdaEndpoint?: string;
 }
 
 export class ConfigError extends Error {}
@@ -39,7 +47,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerConcurrency: int('WORKER_CONCURRENCY', 64, 1, 10_000),
     metricsPort: int('METRICS_PORT', 9464, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
+    httpTimeoutMs: int('SFN_HTTP_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
   };
+  if (env.SFN_MOCK_CONFIG) config.mockConfigPath = env.SFN_MOCK_CONFIG;
+  if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
+  if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
   return config;
 }

@@ -36,7 +36,19 @@ export interface ExecutionRecord {
   stateMachineVersionArn?: string;
   /** The alias the execution was started through. */
   stateMachineAliasArn?: string;
+  /** The mock test case it runs (started on `<stateMachineArn>#<TestCaseName>`). */
+  testCase?: string;
+  /** The Task of another execution that started this one (`states:startExecution`). */
+  parent?: ParentLink;
 }
+
+/** A nested execution's parent: the execution and its task's nonce, and how the parent waits. */
+export interface ParentLink {
+  arn: string;
+  nonce: string;
+  pattern: 'request' | 'sync' | 'sync2' | 'callback';
+}
+
 
 export interface PendingTaskState {
   state: 'scheduled' | 'started';
@@ -126,6 +138,16 @@ export class ExecutionStore {
     return res === 1;
   }
 
+  /**
+   * A service integration call is about to be made for this task: its heartbeat clock starts.
+   * Returns the call's invocation number of its state (for mocks; 0 when `state` is ''), or
+   * undefined when the task is no longer pending.
+   */
+  async startInvoke(arn: string, nonce: string, now: number, state = ''): Promise<number | undefined> {
+    const res = (await this.h.run('startInvoke', [keys.execution(executionId(arn))], [nonce, now, state])) as number;
+    return res < 0 ? undefined : res;
+  }
+
   async heartbeat(token: string, now: number): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;
     return (await this.h.run('heartbeatTask', [keys.execution(executionId(arn))], [`t:${nonce}`, `b:${nonce}`, now])) === 1;
@@ -183,6 +205,9 @@ interface Meta {
   /** Version and alias ARNs it was started through. */
   ver?: string;
   ali?: string;
+  /** Mock test case and parent link. */
+  tc?: string;
+  par?: ParentLink;
 }
 
 function metaOf(rec: ExecutionRecord): Meta {
@@ -198,6 +223,8 @@ function metaOf(rec: ExecutionRecord): Meta {
   if (rec.origin) meta.org = rec.origin;
   if (rec.stateMachineVersionArn) meta.ver = rec.stateMachineVersionArn;
   if (rec.stateMachineAliasArn) meta.ali = rec.stateMachineAliasArn;
+  if (rec.testCase) meta.tc = rec.testCase;
+  if (rec.parent) meta.par = rec.parent;
   return meta;
 }
 
@@ -205,7 +232,7 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `mn:${nonce}`];
 
 /** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
 export function* frames(cursor: Cursor, path: number[] = []): Generator<{ cursor: Cursor; path: number[] }> {
@@ -227,7 +254,7 @@ function* pendingTasks(cursor: Cursor): Generator<PendingTask> {
 export function waitingFrames(cursor: Cursor): FrameSuspension[] {
   const waiting: FrameSuspension[] = [];
   for (const { cursor: frame, path } of frames(cursor)) {
-    if (frame.task) waiting.push({ path, wake: frame.task.token, suspension: { kind: 'activity', task: frame.task } });
+    if (frame.task) waiting.push({ path, wake: frame.task.token, suspension: { kind: frame.task.integration ? 'invoke' : 'activity', task: frame.task } });
     else if (frame.wake !== undefined) {
       const suspension: Suspension = frame.until !== undefined ? { kind: 'timer', at: frame.until } : { kind: 'continue' };
       waiting.push({ path, wake: frame.wake, suspension });
@@ -278,6 +305,8 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
   if (meta.org !== undefined) rec.origin = meta.org;
   if (meta.ver !== undefined) rec.stateMachineVersionArn = meta.ver;
   if (meta.ali !== undefined) rec.stateMachineAliasArn = meta.ali;
+  if (meta.tc !== undefined) rec.testCase = meta.tc;
+  if (meta.par !== undefined) rec.parent = meta.par;
   if (h.output !== undefined) rec.output = h.output;
   if (h.error !== undefined) rec.error = h.error;
   if (h.cause !== undefined) rec.cause = h.cause;

@@ -16,6 +16,8 @@ export type StepJob = (
   | { k: 'taskSucceeded'; e: string; w: string; output: string }
   | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string }
   | { k: 'taskTimeout'; e: string; w: string; heartbeat: boolean; n: number }
+  /** Make a pending task's service integration call (`w` = the task's nonce). */
+  | { k: 'invoke'; e: string; w: string }
   | { k: 'execTimeout'; e: string; w: string }
 ) & {
   /** The frame the job wakes (child indexes through Parallel/Map states); absent = the top level. */

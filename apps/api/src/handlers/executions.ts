@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   closeFromOutside,
   decodeNextToken,
@@ -6,6 +7,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
+  MockConfig,
   parseArnOf,
   stateMachineArn,
   StateMachineDoesNotExist,
@@ -30,8 +32,10 @@ export async function requireExecution(ctx: ApiContext, arn: string): Promise<Ex
 
 export function startExecution(ctx: ApiContext) {
   return async (body: Body) => {
-    const target = await resolveExecutionTarget(ctx, str(body, 'stateMachineArn'));
+    const { arn: targetArn, testCase } = splitTestCase(str(body, 'stateMachineArn'));
+    const target = await resolveExecutionTarget(ctx, targetArn);
     const sm = target.sm;
+    if (testCase !== undefined) checkTestCase(ctx, sm.name, testCase);
     const name = optStr(body, 'name') ?? randomUUID();
     checkName(name);
     const input = optStr(body, 'input') ?? '{}';
@@ -54,6 +58,7 @@ export function startExecution(ctx: ApiContext) {
       redriveCount: 0,
       origin: randomUUID(),
     };
+    if (testCase !== undefined) rec.testCase = testCase;
     const startedDetails: Record<string, unknown> = { input, inputDetails: { truncated: false }, roleArn: target.roleArn };
     if (target.versionArn) {
       rec.stateMachineVersionArn = target.versionArn;
@@ -88,6 +93,23 @@ export function startExecution(ctx: ApiContext) {
   };
 }
 
+
+/** `<stateMachineArn>#<TestCaseName>` runs the execution with the mock configuration's test case (as Step Functions Local). */
+function splitTestCase(arn: string): { arn: string; testCase?: string } {
+  const at = arn.indexOf('#');
+  return at < 0 ? { arn } : { arn: arn.slice(0, at), testCase: arn.slice(at + 1) };
+}
+
+let mockConfig: { path: string; config: MockConfig } | undefined;
+
+function checkTestCase(ctx: ApiContext, machine: string, testCase: string): void {
+  const path = ctx.config.mockConfigPath;
+  if (!path) throw new ValidationException(`Test case '${testCase}' needs a mock configuration file (SFN_MOCK_CONFIG), and none is configured`);
+  if (mockConfig?.path !== path) mockConfig = { path, config: MockConfig.parse(readFileSync(path, 'utf8')) };
+  if (!mockConfig.config.hasTestCase(machine, testCase)) {
+    throw new ValidationException(`The mock configuration file defines no test case '${testCase}' for the state machine '${machine}'`);
+  }
+}
 
 export function describeExecution(ctx: ApiContext) {
   return async (body: Body) => {

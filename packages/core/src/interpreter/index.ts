@@ -1,6 +1,6 @@
 export * from './types.js';
 export { step, closeFromOutside, MAX_PAYLOAD_BYTES } from './step.js';
 export { errorMatches, decideRetry } from './errors.js';
-export { isActivityResource } from './states/task.js';
+export { isActivityResource, integrationOf } from './states/task.js';
 export { testState, TEST_STATE_NAME } from './test-state.js';
 export type { TestStateRequest, TestStateEnvironment, TestStateResult, TestStatus, InspectionData, InspectionLevel } from './test-state.js';

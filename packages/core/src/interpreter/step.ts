@@ -152,8 +152,9 @@ class Run {
 
   /** A frame waits: its cursor gets a fresh wake id, and the worker learns what to enqueue. */
   private suspend(cursor: Cursor, suspension: Suspension, path: number[]): FrameResult {
-    const wake = suspension.kind === 'activity' ? suspension.task.token : `${path.join('.')}@${this.recorder.lastEventId}`;
-    const waiting: Cursor = suspension.kind === 'activity' ? cursor : { ...cursor, wake };
+    const task = suspension.kind === 'activity' || suspension.kind === 'invoke';
+    const wake = task ? suspension.task.token : `${path.join('.')}@${this.recorder.lastEventId}`;
+    const waiting: Cursor = task ? cursor : { ...cursor, wake };
     this.suspensions.push({ path, wake, suspension });
     return { kind: 'suspended', cursor: waiting };
   }

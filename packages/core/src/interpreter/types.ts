@@ -25,7 +25,26 @@ export interface PendingTask {
   scheduledEventId: number;
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** Set for a service integration (any resource but an activity): the worker makes the call. */
+  integration?: TaskIntegration;
 }
+
+/** How a Task waits on its service: the call's answer, the job it starts (`.sync`), or a callback. */
+export type IntegrationPattern = 'request' | 'sync' | 'sync2' | 'callback';
+
+/** What the worker needs to call a service for a Task: the call's target, its pattern, and the state (mocks are per state). */
+export interface TaskIntegration {
+  /** `lambda`, `http`, `states`, `aws-sdk:s3`, ... as TaskScheduled's resourceType. */
+  service: string;
+  /** `invoke`, `startExecution`, ... without the pattern suffix. */
+  action: string;
+  pattern: IntegrationPattern;
+  /** The Task state's name. */
+  state: string;
+  /** A plain Lambda function ARN as the resource (the Payload is the output; LambdaFunction* events). */
+  function?: boolean;
+}
+
 
 /** Where an execution stands between two steps; stored as JSON with the execution. */
 export interface Cursor {
@@ -109,6 +128,8 @@ export interface Closing {
 export type Suspension =
   | { kind: 'timer'; at: number }
   | { kind: 'activity'; task: PendingTask }
+  /** A service integration call the worker makes; its answer comes back as taskSucceeded/taskFailed. */
+  | { kind: 'invoke'; task: PendingTask }
   /** The step hit its transition budget; the worker re-enqueues it at once. */
   | { kind: 'continue' };
 

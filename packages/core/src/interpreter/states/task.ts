@@ -4,7 +4,7 @@ import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCa
 import { applyInputPath, applyOutputPath, applyResultPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
 import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
 import { payload } from '../recorder.js';
-import type { PendingTask } from '../types.js';
+import type { PendingTask, TaskIntegration } from '../types.js';
 import { inspect, mockedError, successor, type Mocked, type Outcome, type StateContext } from './state-context.js';
 
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:activity:.+$/;
@@ -20,7 +20,9 @@ export function isActivityResource(resource: string): boolean {
 export async function runTask(state: TaskState, sc: StateContext): Promise<Outcome> {
   if (sc.inspection?.mock) return runMocked(state, sc, sc.inspection.mock);
   if (!isActivityResource(state.Resource)) {
-    throw new StatesError('States.Runtime', `The resource '${state.Resource}' is not supported by this service.`);
+    const integration = integrationOf(state.Resource, sc.cursor.state);
+    if (!integration) throw new StatesError('States.Runtime', `The resource '${state.Resource}' is not supported by this service.`);
+    return runIntegration(state, sc, integration);
   }
   const { wake, cursor, recorder } = sc;
   const task = cursor.task;
@@ -45,21 +47,7 @@ async function schedule(state: TaskState, sc: StateContext): Promise<Outcome> {
     throw new StatesError('States.Runtime', `The activity ${state.Resource} does not exist.`);
   }
   const token = sc.options.newToken();
-  let input: unknown;
-  let timeoutSeconds: number | undefined;
-  let heartbeatSeconds: number | undefined;
-  if (sc.language === 'JSONata') {
-    input = state.Arguments === undefined ? sc.cursor.input : await jsonata(sc, state.Arguments, 'Arguments', {}, token);
-    timeoutSeconds = await jsonataSeconds(state.TimeoutSeconds, 'TimeoutSeconds', sc, token);
-    heartbeatSeconds = await jsonataSeconds(state.HeartbeatSeconds, 'HeartbeatSeconds', sc, token);
-  } else {
-    const paths = sc.paths(token);
-    input = applyInputPath(state.InputPath, sc.cursor.input, paths);
-    if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
-    timeoutSeconds = seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSecondsPath', sc);
-    heartbeatSeconds = seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', sc);
-  }
-  const text = JSON.stringify(input);
+  const { text, timeoutSeconds, heartbeatSeconds } = await effectiveInput(state, sc, token);
   const event = sc.recorder.add('ActivityScheduled', {
     activityScheduledEventDetails: defined({
       resource: state.Resource,
@@ -78,6 +66,108 @@ async function schedule(state: TaskState, sc: StateContext): Promise<Outcome> {
     heartbeatSeconds,
   });
   return { kind: 'suspend', suspension: { kind: 'activity', task: pending }, patch: { task: pending } };
+}
+
+/** The task's input after InputPath/Parameters (or Arguments), with its time-outs; `$$.Task.Token` is the new token. */
+async function effectiveInput(state: TaskState, sc: StateContext, token: string) {
+  let input: unknown;
+  let timeoutSeconds: number | undefined;
+  let heartbeatSeconds: number | undefined;
+  if (sc.language === 'JSONata') {
+    input = state.Arguments === undefined ? sc.cursor.input : await jsonata(sc, state.Arguments, 'Arguments', {}, token);
+    timeoutSeconds = await jsonataSeconds(state.TimeoutSeconds, 'TimeoutSeconds', sc, token);
+    heartbeatSeconds = await jsonataSeconds(state.HeartbeatSeconds, 'HeartbeatSeconds', sc, token);
+  } else {
+    const paths = sc.paths(token);
+    input = applyInputPath(state.InputPath, sc.cursor.input, paths);
+    if (state.Parameters !== undefined) input = evaluatePayloadTemplate(state.Parameters, input, paths, 'Parameters');
+    timeoutSeconds = seconds(state.TimeoutSeconds, state.TimeoutSecondsPath, 'TimeoutSecondsPath', sc);
+    heartbeatSeconds = seconds(state.HeartbeatSeconds, state.HeartbeatSecondsPath, 'HeartbeatSecondsPath', sc);
+  }
+  return { text: JSON.stringify(input), timeoutSeconds, heartbeatSeconds };
+}
+
+/** AWS's default time-out of a service integration Task with no TimeoutSeconds. */
+const DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 99999999;
+
+const LAMBDA_FUNCTION = /^arn:aws[\w-]*:lambda:[^:]+:[^:]+:function:[^:]+(:[^:]+)?$/;
+const INTEGRATION = /^arn:aws[\w-]*:states:::(.+?)(\.sync:2|\.sync|\.waitForTaskToken)?$/;
+
+/** What a non-activity resource calls: a plain Lambda function ARN or `arn:aws:states:::<service>:<action>[.pattern]`. */
+export function integrationOf(resource: string, stateName: string): TaskIntegration | undefined {
+  if (LAMBDA_FUNCTION.test(resource)) return { service: 'lambda', action: 'invoke', pattern: 'request', state: stateName, function: true };
+  const m = INTEGRATION.exec(resource);
+  if (!m) return undefined;
+  const body = m[1]!;
+  const suffix = m[2];
+  const cut = body.lastIndexOf(':');
+  if (cut <= 0 || cut === body.length - 1) return undefined;
+  const pattern = suffix === '.sync' ? 'sync' : suffix === '.sync:2' ? 'sync2' : suffix === '.waitForTaskToken' ? 'callback' : 'request';
+  return { service: body.slice(0, cut), action: body.slice(cut + 1), pattern, state: stateName };
+}
+
+/** Region of the execution's ARN: TaskScheduled names where the call goes. */
+function regionOf(executionArn: string): string {
+  return executionArn.split(':')[3] ?? '';
+}
+
+/**
+ * A service integration: TaskScheduled and TaskStarted, then wait for the worker's call (or,
+ * with `.waitForTaskToken`, SendTaskSuccess/Failure on the token) to answer; Lambda function
+ * ARNs record LambdaFunction* events as AWS does.
+ */
+async function runIntegration(state: TaskState, sc: StateContext, integration: TaskIntegration): Promise<Outcome> {
+  const { wake, cursor, recorder } = sc;
+  const task = cursor.task;
+  const names = integration.function ? undefined : { resourceType: integration.service, resource: state.Resource.slice(state.Resource.lastIndexOf(':') + 1) };
+  if (task && wake.kind === 'taskSucceeded') {
+    if (names) recorder.add('TaskSucceeded', { taskSucceededEventDetails: { ...names, ...payload('output', wake.output) } });
+    else recorder.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', wake.output) });
+    return finish(state, sc, JSON.parse(wake.output));
+  }
+  if (task && wake.kind === 'taskFailed') {
+    const failure = defined({ error: wake.error, cause: wake.cause });
+    if (names) recorder.add('TaskFailed', { taskFailedEventDetails: { ...names, ...failure } });
+    else recorder.add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: failure });
+    return { kind: 'error', error: wake.error, cause: wake.cause };
+  }
+  if (task && wake.kind === 'taskTimedOut') {
+    const error = wake.heartbeat ? 'States.HeartbeatTimeout' : 'States.Timeout';
+    if (names) recorder.add('TaskTimedOut', { taskTimedOutEventDetails: { ...names, error } });
+    else recorder.add('LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error } });
+    return { kind: 'error', error };
+  }
+  const token = sc.options.newToken();
+  const { text, timeoutSeconds, heartbeatSeconds } = await effectiveInput(state, sc, token);
+  let event;
+  if (names) {
+    event = recorder.add('TaskScheduled', {
+      taskScheduledEventDetails: defined({
+        ...names,
+        region: regionOf(sc.execution.arn),
+        parameters: text,
+        timeoutInSeconds: timeoutSeconds ?? DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+        heartbeatInSeconds: heartbeatSeconds,
+      }),
+    });
+    recorder.add('TaskStarted', { taskStartedEventDetails: names });
+  } else {
+    event = recorder.add('LambdaFunctionScheduled', {
+      lambdaFunctionScheduledEventDetails: defined({ resource: state.Resource, ...payload('input', text), timeoutInSeconds: timeoutSeconds }),
+    });
+    recorder.add('LambdaFunctionStarted');
+  }
+  const pending: PendingTask = defined({
+    token,
+    resource: state.Resource,
+    input: text,
+    scheduledAt: sc.now,
+    scheduledEventId: event.id,
+    timeoutSeconds,
+    heartbeatSeconds,
+    integration,
+  });
+  return { kind: 'suspend', suspension: { kind: 'invoke', task: pending }, patch: { task: pending } };
 }
 
 /** TestState with a mock: the task's input is computed as for a call, then the mock answers. */
