@@ -1,5 +1,6 @@
 import type { Config, RedisHandle } from '@redstep/store';
 import { ActivityStore, AliasStore, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, VersionStore, type Metrics } from '@redstep/store';
+import { MapRunStore } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
 /** What every handler may use: config, the stores, the step queue, and a clock. */
@@ -17,6 +18,10 @@ export interface ApiContext {
   metrics: Metrics;
   /** Set on SIGTERM: long polls return at once. */
   closing: AbortController;
+  /** Map Runs of distributed Maps. */
+  mapRuns: MapRunStore;
+  /** For the few writes that run their own script (RedriveExecution). */
+  handle: RedisHandle;
 }
 
 export function createContext(config: Config, handle: RedisHandle): ApiContext {
@@ -33,6 +38,8 @@ export function createContext(config: Config, handle: RedisHandle): ApiContext {
     now: Date.now,
     metrics: metrics(),
     closing: new AbortController(),
+    mapRuns: new MapRunStore(handle),
+    handle,
   };
 }
 

@@ -16,6 +16,8 @@ import { startSyncExecution } from './handlers/start-sync-execution.js';
 import { testStateHandler } from './handlers/test-state.js';
 import * as ver from './handlers/versions.js';
 import * as alias from './handlers/aliases.js';
+import { redriveExecution } from './handlers/redrive.js';
+import * as mapRuns from './handlers/map-runs.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -56,6 +58,10 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
     DeleteStateMachineAlias: alias.deleteStateMachineAlias(ctx),
     ListStateMachineAliases: alias.listStateMachineAliases(ctx),
     TestState: testStateHandler(ctx),
+    RedriveExecution: redriveExecution(ctx),
+    ListMapRuns: mapRuns.listMapRuns(ctx),
+    DescribeMapRun: mapRuns.describeMapRun(ctx),
+    UpdateMapRun: mapRuns.updateMapRun(ctx),
   };
 }
 

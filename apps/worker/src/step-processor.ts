@@ -14,6 +14,8 @@ import {
   type StepJob,
   type StepQueue,
 } from '@redstep/store';
+import type { MapRunStore } from '@redstep/store';
+import type { MapRunLimits, MapRunUpdate } from '@redstep/core';
 import type { DefinitionCache } from './definitions.js';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
@@ -31,6 +33,8 @@ export interface ProcessorDeps {
   definitions: DefinitionCache;
   queue: StepQueue;
   metrics?: Metrics;
+  /** Keeps the Map Run resources of distributed Maps (absent: none are kept). */
+  mapRuns?: MapRunStore;
   now?: () => number;
   /** Makes service integration calls (`invoke` jobs); without it they do nothing. */
   invoker?: Invoker;
@@ -91,7 +95,8 @@ export class StepProcessor {
       case 'timer':
         return frameAt(rec.cursor, path)?.wake === job.w ? { kind: 'step', wake: { kind: job.k, path } } : undefined;
       case 'execTimeout':
-        return { kind: 'timeout' };
+        // A redrive arms its own timer; the timers of earlier runs find their wake gone.
+        return job.w === (rec.redriveCount > 0 ? `timeout-r${rec.redriveCount}` : 'timeout') ? { kind: 'timeout' } : undefined;
       default: {
         // Task answers and timeouts find their frame by the task's nonce.
         const found = rec.tasks[job.w] && this.taskFrame(rec, job.w);
@@ -126,6 +131,7 @@ export class StepProcessor {
       action = { kind: 'step', wake };
     }
     let result: StepResult;
+    const mapRunUpdates: MapRunUpdate[] = [];
     if (action.kind === 'timeout') {
       result = closeFromOutside('timeout', rec.seq, now);
     } else {
@@ -138,9 +144,12 @@ export class StepProcessor {
         }),
       );
       const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake: action.wake, now };
+      const limits: Record<string, MapRunLimits> = this.deps.mapRuns && rec.cursor?.fanout ? await this.deps.mapRuns.limits(rec.arn) : {};
       result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
         newToken: () => newTaskToken(rec.arn),
         activityExists: (arn) => existing.has(arn),
+        mapRunLimits: (arn) => limits[arn],
+        onMapRun: (update) => mapRunUpdates.push(update),
       });
       if (action.wake.kind === 'start' && loaded.definition.TimeoutSeconds !== undefined) {
         await this.deps.queue.add({ k: 'execTimeout', e: rec.arn, w: 'timeout' }, loaded.definition.TimeoutSeconds * 1000);
@@ -150,6 +159,7 @@ export class StepProcessor {
     if (committed === 'fenced') return 'fenced';
     if (committed === 'missing') return 'nothing';
     if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
+    if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
     if (!result.closing) await this.followUp(rec, result.suspensions);
     return 'committed';
   }

@@ -14,6 +14,7 @@ import {
   type RedisHandle,
   type StepJob,
 } from '@redstep/store';
+import { MapRunStore } from '@redstep/store';
 import { DefinitionCache } from './definitions.js';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
@@ -53,6 +54,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     definitions: new DefinitionCache(stateMachines),
     queue,
     metrics: m,
+    mapRuns: new MapRunStore(handle),
   });
   const labels = { queue: STEP_QUEUE };
   m.workerConcurrency.set(labels, options.concurrency);

@@ -7,7 +7,8 @@
   KEYS[3] cursor string
   ARGV[1] expected sequence (history length the caller read)
   ARGV[2] expected wake id, or '*' for any (StopExecution)
-  ARGV[3] the new cursor as JSON, or '' to delete it (the execution closed)
+  ARGV[3] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
+          it (an abort or a timeout: the frames stay for a redrive)
   ARGV[4] n: number of events, then ARGV[5 .. 4+n] the events as JSON
   ARGV[5+n] m: number of fields to delete, then m field names
   then field/value pairs to set
@@ -24,7 +25,7 @@ if ARGV[2] ~= '*' and redis.call('HGET', KEYS[1], 'wake') ~= ARGV[2] then return
 
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[3])
-else
+elseif ARGV[3] ~= '=' then
   redis.call('SET', KEYS[3], ARGV[3])
 end
 local n = tonumber(ARGV[4])

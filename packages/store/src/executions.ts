@@ -36,6 +36,8 @@ export interface ExecutionRecord {
   stateMachineVersionArn?: string;
   /** The alias the execution was started through. */
   stateMachineAliasArn?: string;
+  /** When it was last redriven. */
+  redriveDate?: number;
   /** The mock test case it runs (started on `<stateMachineArn>#<TestCaseName>`). */
   testCase?: string;
   /** The Task of another execution that started this one (`states:startExecution`). */
@@ -48,7 +50,6 @@ export interface ParentLink {
   nonce: string;
   pattern: 'request' | 'sync' | 'sync2' | 'callback';
 }
-
 
 export interface PendingTaskState {
   state: 'scheduled' | 'started';
@@ -114,6 +115,9 @@ export class ExecutionStore {
       if (c.error !== undefined) set.error = c.error;
       if (c.cause !== undefined) set.cause = c.cause;
       del.push('by', ...before.flatMap(taskFields));
+      // An unsuccessful close keeps where it failed (or stood) so RedriveExecution can resume it.
+      if (result.failedCursor) cursor = encodeCursor(result.failedCursor);
+      else if (c.status !== 'SUCCEEDED') cursor = '=';
     } else {
       set.wake = '';
       set.by = producer;
@@ -267,7 +271,7 @@ export function waitingFrames(cursor: Cursor): FrameSuspension[] {
  * Tasks in the stored cursor keep only their nonce in place of the token: a token is the
  * execution ARN plus the nonce, so storing it whole would only repeat the ARN.
  */
-function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor): string {
   return JSON.stringify(mapTasks(cursor, (token) => nonceOf(token)));
 }
 
@@ -320,6 +324,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     rec.tasks[nonce] = task;
   }
   if (h.by) rec.producer = h.by;
+  if (h.rd !== undefined) rec.redriveDate = Number(h.rd);
   if (cursorText) {
     rec.cursor = restoreTokens(JSON.parse(cursorText) as Cursor, rec.arn);
   }

@@ -10,4 +10,6 @@ export * from './metrics.js';
 export * from './queue-sampler.js';
 export * from './versions.js';
 export * from './aliases.js';
+export * from './map-runs.js';
+export * from './redrive.js';
 export * from './log.js';

@@ -51,6 +51,12 @@ export const keys = {
   activities: () => `${P}:acts`,
   /** List: tasks scheduled on an activity, waiting for GetActivityTask. */
   activityTasks: (name: string) => `${P}:aq:{${name}}`,
+  /** Hash: an execution's map runs (`<uuid>` -> map run JSON), under the execution's tag. */
+  mapRuns: (executionIdValue: string) => `${P}:mr:{${executionIdValue}}`,
+  /** Hash: limits UpdateMapRun set on an execution's running map runs (`<arn>` -> JSON). */
+  mapRunLimits: (executionIdValue: string) => `${P}:mrl:{${executionIdValue}}`,
+  /** String: the execution ARN of a map run (its ARN does not name the execution). */
+  mapRunExecution: (mapRunId: string) => `${P}:mrx:{${mapRunId}}`,
   /** Hash: tags of the resource with this ARN. */
   tags: (arn: string) => `${P}:tags:{${arn}}`,
 } as const;

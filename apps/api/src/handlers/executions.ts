@@ -19,6 +19,7 @@ import { epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
+import { redriveStatus } from './redrive.js';
 
 type Body = Record<string, unknown>;
 
@@ -133,8 +134,8 @@ export function describeExecution(ctx: ApiContext) {
     }
     if (rec.error !== undefined) out.error = rec.error;
     if (rec.cause !== undefined) out.cause = rec.cause;
-    out.redriveStatus = 'NOT_REDRIVABLE';
-    if (rec.status === 'RUNNING') out.redriveStatusReason = 'Execution is RUNNING and cannot be redriven';
+    if (rec.redriveDate !== undefined) out.redriveDate = epochSeconds(rec.redriveDate);
+    Object.assign(out, await redriveStatus(ctx, rec));
     return out;
   };
 }
@@ -187,7 +188,9 @@ export function listExecutions(ctx: ApiContext) {
     if (smArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
     const { smName, matches } = await listingTarget(ctx, smArn);
     const statusFilter = optStr(body, 'statusFilter');
-    const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}`;
+    const redriveFilter = optStr(body, 'redriveFilter');
+    const redriven = (rec: ExecutionRecord) => redriveFilter === undefined || (redriveFilter === 'REDRIVEN') === rec.redriveCount > 0;
+    const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}|${redriveFilter ?? ''}`;
     const { limit } = page({ maxResults: body.maxResults }, scope);
     const token = optStr(body, 'nextToken');
     let cursor = token === undefined ? 0 : await resumeListing(ctx, smName, token, scope);
@@ -203,7 +206,7 @@ export function listExecutions(ctx: ApiContext) {
         used++;
         last = name;
         const rec = await ctx.executions.load(arns(ctx).execution(smName, name));
-        if (rec && matches(rec) && (!statusFilter || rec.status === statusFilter)) executions.push(listItem(rec));
+        if (rec && matches(rec) && (!statusFilter || rec.status === statusFilter) && redriven(rec)) executions.push(listItem(rec));
       }
       cursor += used;
       more = batch.more || used < batch.members.length;
@@ -263,6 +266,8 @@ function listItem(rec: ExecutionRecord): Record<string, unknown> {
   if (rec.stopDate !== undefined) item.stopDate = epochSeconds(rec.stopDate);
   if (rec.stateMachineVersionArn !== undefined) item.stateMachineVersionArn = rec.stateMachineVersionArn;
   if (rec.stateMachineAliasArn !== undefined) item.stateMachineAliasArn = rec.stateMachineAliasArn;
+  item.redriveCount = rec.redriveCount;
+  if (rec.redriveDate !== undefined) item.redriveDate = epochSeconds(rec.redriveDate);
   return item;
 }
 

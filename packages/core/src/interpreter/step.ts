@@ -43,9 +43,12 @@ export async function step(input: StepInput, options: StepOptions): Promise<Step
       recorder.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', text) });
       return { events: recorder.events, closing: { status: 'SUCCEEDED', output: text }, suspensions: [] };
     }
-    case 'error':
+    case 'error': {
       recorder.add('ExecutionFailed', { executionFailedEventDetails: failureDetails(result.error, result.cause) });
-      return { events: recorder.events, closing: { status: 'FAILED', error: result.error, cause: result.cause }, suspensions: [] };
+      const failed: StepResult = { events: recorder.events, closing: { status: 'FAILED', error: result.error, cause: result.cause }, suspensions: [] };
+      if (result.cursor) failed.failedCursor = result.cursor;
+      return failed;
+    }
     default: {
       const unreachable: never = result;
       throw new Error(`unknown frame result ${JSON.stringify(unreachable)}`);
@@ -122,7 +125,8 @@ class Run {
           return this.suspend(retrying, { kind: 'timer', at: now + handled.delayMs }, path);
         }
         if (outcome.failedEvent) recorder.add(outcome.failedEvent);
-        if (handled.kind === 'fail') return { kind: 'error', error: outcome.error, cause: outcome.cause };
+        // The failing frame stays as it stood (with its children's results), so a redrive resumes it.
+        if (handled.kind === 'fail') return { kind: 'error', error: outcome.error, cause: outcome.cause, cursor: outcome.fanout ? { ...cursor, fanout: outcome.fanout } : cursor };
         outcome = handled.exit;
       }
       if (outcome.kind !== 'exit') throw new Error(`unexpected outcome ${outcome.kind}`);
@@ -132,13 +136,13 @@ class Run {
         variables = outcome.assigned ? applyAssignment(cursor.variables, cursor.outerVariables, outcome.assigned, cursor.state) : cursor.variables;
       } catch (e) {
         if (!(e instanceof StatesError)) throw e;
-        return { kind: 'error', error: e.error, cause: e.cause };
+        return { kind: 'error', error: e.error, cause: e.cause, cursor };
       }
 
       const text = JSON.stringify(outcome.output);
       if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) {
         const cause = `The state/task '${cursor.state}' returned a result with a size exceeding the maximum number of bytes service limit.`;
-        return { kind: 'error', error: 'States.DataLimitExceeded', cause };
+        return { kind: 'error', error: 'States.DataLimitExceeded', cause, cursor };
       }
       recorder.add(`${state.Type}StateExited`, {
         stateExitedEventDetails: { name: cursor.state, ...payload('output', text), ...assignedVariablesDetails(outcome.assigned) },

@@ -45,7 +45,6 @@ export interface TaskIntegration {
   function?: boolean;
 }
 
-
 /** Where an execution stands between two steps; stored as JSON with the execution. */
 export interface Cursor {
   state: string;
@@ -94,6 +93,12 @@ export interface Fanout {
   toleratedCount?: number;
   toleratedPercentage?: number;
   running: Record<string, Cursor>;
+  /** Children that failed, by index, as they stood when they failed (a redrive resumes them). */
+  failedFrames?: Record<string, Cursor>;
+  /** Children a redrive resumes from these cursors before any child from `next` starts. */
+  redo?: Record<string, Cursor>;
+  /** A distributed Map's map run; `redriven` until the redriven run records MapRunRedriven. */
+  mapRun?: { arn: string; redriveCount: number; redriven?: boolean };
 }
 
 /** Why a step runs. `path` names the frame it wakes: child indexes from the root; absent or empty = the root. */
@@ -148,6 +153,8 @@ export interface StepResult {
   closing?: Closing;
   /** Frames that started waiting in this step (others keep waiting as before). */
   suspensions: FrameSuspension[];
+  /** On a FAILED close: the frames as they stood when they failed, kept so a redrive resumes them. */
+  failedCursor?: Cursor;
 }
 
 export interface StepInput {
@@ -170,4 +177,37 @@ export interface StepOptions {
   activityExists?: (activityArn: string) => boolean;
   /** Random in [0, 1) for retry jitter; injected for tests. */
   random?: () => number;
+  /** Limits UpdateMapRun set on a running map run; the Map applies them when it next steps. */
+  mapRunLimits?: (mapRunArn: string) => MapRunLimits | undefined;
+  /** Told when a map run starts, is redriven or closes, so the worker can keep the Map Run resource. */
+  onMapRun?: (update: MapRunUpdate) => void;
+}
+
+export interface MapRunLimits {
+  maxConcurrency?: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+}
+
+/** Child executions of a map run by status (each item, or batch, is one child). */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+}
+
+export interface MapRunUpdate {
+  arn: string;
+  kind: 'started' | 'redriven' | 'closed';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  maxConcurrency: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  counts: MapRunCounts;
+  redriveCount: number;
 }

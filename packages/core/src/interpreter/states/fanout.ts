@@ -5,7 +5,7 @@
  * through this state). The parent continues when the last child is done: the join is the `done`
  * counter, committed under the execution's fence like everything else.
  */
-import type { Cursor, Fanout, Wake } from '../types.js';
+import type { Cursor, Fanout, MapRunCounts, Wake } from '../types.js';
 import type { FrameResult, Scope, StateContext } from './state-context.js';
 
 export interface FanoutSpec {
@@ -18,8 +18,9 @@ export interface FanoutSpec {
 }
 
 export type FanoutProgress =
-  | { kind: 'done'; results: unknown[] }
-  | { kind: 'failed'; error?: string; cause?: string }
+  | { kind: 'done'; results: unknown[]; failed: number }
+  /** `fanout`: the children as they stood at the failure (a redrive resumes the failed and aborted ones). */
+  | { kind: 'failed'; error?: string; cause?: string; fanout: Fanout }
   /** `more`: children are left to start but the step's budget ran out. */
   | { kind: 'waiting'; fanout: Fanout; more: boolean };
 
@@ -29,6 +30,7 @@ export const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThresho
 export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: Fanout): Promise<FanoutProgress> {
   const f: Fanout = { ...fanout, results: [...fanout.results], running: { ...fanout.running } };
   const name = sc.cursor.state;
+  const childInput = (index: number) => (spec.kind === 'Map' ? f.inputs[index] : f.inputs[0]);
   let failure: { error?: string; cause?: string } | undefined;
 
   const settle = (index: number, result: FrameResult) => {
@@ -46,6 +48,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     f.failed++;
     f.done++;
     f.results[index] = null;
+    f.failedFrames = { ...f.failedFrames, [index]: result.cursor ?? sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables) };
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationFailed', { mapIterationFailedEventDetails: { index, name } });
     if (!tolerated(f)) failure ??= tolerates(f) ? TOLERANCE_EXCEEDED : { error: result.error, cause: result.cause };
   };
@@ -61,13 +64,23 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     }
   }
 
-  while (!failure && f.next < f.total && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) && sc.budgetLeft() > 0) {
-    const index = f.next++;
+  while (!failure && hasMore(f) && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) && sc.budgetLeft() > 0) {
+    // A redrive's children first, each from where it failed or was aborted; then new ones.
+    const redone = f.redo && Object.keys(f.redo)[0];
+    let index: number;
+    let cursor: Cursor;
+    if (redone !== undefined) {
+      index = Number(redone);
+      cursor = f.redo![redone]!;
+      const { [redone]: _taken, ...rest } = f.redo!;
+      f.redo = rest;
+      if (Object.keys(rest).length === 0) delete f.redo;
+    } else {
+      index = f.next++;
+      cursor = sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables);
+    }
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
-    const scope = spec.scopeOf(index);
-    const input = spec.kind === 'Map' ? f.inputs[index] : f.inputs[0];
-    const cursor: Cursor = sc.freshCursor(scope, input, spec.outerVariables);
-    settle(index, await sc.runFrame(scope, cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }));
+    settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }));
   }
 
   if (failure) {
@@ -75,11 +88,34 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     if (spec.kind === 'Map' && !spec.silent) {
       for (const index of Object.keys(f.running)) sc.recorder.add('MapIterationAborted', { mapIterationAbortedEventDetails: { index: Number(index), name } });
     }
-    return { kind: 'failed', ...failure };
+    return { kind: 'failed', ...failure, fanout: f };
   }
-  if (f.done === f.total) return { kind: 'done', results: f.results };
+  if (f.done === f.total) return { kind: 'done', results: f.results, failed: f.failed };
   // Stopped by the budget rather than by MaxConcurrency: the state must come back for the rest.
-  return { kind: 'waiting', fanout: f, more: f.next < f.total && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
+  return { kind: 'waiting', fanout: f, more: hasMore(f) && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
+}
+
+/** Children left to start: new ones, or ones a redrive resumes. */
+function hasMore(f: Fanout): boolean {
+  return f.next < f.total || (f.redo !== undefined && Object.keys(f.redo).length > 0);
+}
+
+/** A distributed Map's children by status, as DescribeMapRun reports them. */
+export function fanoutCounts(f: Fanout, closing?: 'SUCCEEDED' | 'FAILED' | 'ABORTED'): MapRunCounts {
+  const runningNow = running(f);
+  const redo = Object.keys(f.redo ?? {}).length;
+  const pending = f.total - f.next + redo;
+  const aborted = closing === 'FAILED' || closing === 'ABORTED' ? runningNow : 0;
+  return {
+    pending,
+    running: closing ? 0 : runningNow,
+    succeeded: f.done - f.failed,
+    failed: f.failed,
+    timedOut: 0,
+    aborted,
+    total: f.total,
+    resultsWritten: 0,
+  };
 }
 
 function running(f: Fanout): number {

@@ -4,9 +4,9 @@ import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
 import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
 import { jsonata } from '../dataflow.js';
-import type { Fanout } from '../types.js';
+import type { Fanout, MapRunUpdate } from '../types.js';
 import { nestedScope } from '../variables.js';
-import { advanceFanout, exceedsTolerance, newFanout, TOLERANCE_EXCEEDED } from './fanout.js';
+import { advanceFanout, exceedsTolerance, fanoutCounts, newFanout, TOLERANCE_EXCEEDED } from './fanout.js';
 import { leaveWithResults } from './results.js';
 import { errorOutcome } from './error-outcome.js';
 import { inspect, mockedError, type Mocked, type Outcome, type Scope, type StateContext } from './state-context.js';
@@ -35,7 +35,21 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
     const maxConcurrency = (await optionalLimit(state, sc, items.input, 'MaxConcurrency', 'integer')) ?? 0;
     sc.recorder.add('MapStateStarted', { mapStateStartedEventDetails: { length: items.inputs.length } });
     fanout = await tolerance(state, sc, items.input, newFanout(items.inputs.length, items.inputs, maxConcurrency));
-    if (distributed) sc.recorder.add('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: mapRunArn(sc, state) } });
+    if (distributed) {
+      const arn = mapRunArn(sc, state);
+      fanout.mapRun = { arn, redriveCount: 0 };
+      sc.recorder.add('MapRunStarted', { mapRunStartedEventDetails: { mapRunArn: arn } });
+      reportMapRun(sc, fanout, 'started');
+    }
+  } else if (fanout.mapRun) {
+    fanout = withMapRunLimits(sc, fanout);
+    if (fanout.mapRun!.redriven) {
+      // A redriven parent redrives its map run: the failed and aborted children run again.
+      const redriveCount = fanout.mapRun!.redriveCount + 1;
+      fanout = { ...fanout, mapRun: { arn: fanout.mapRun!.arn, redriveCount } };
+      sc.recorder.add('MapRunRedriven', { mapRunRedrivenEventDetails: { mapRunArn: fanout.mapRun!.arn, redriveCount } });
+      reportMapRun(sc, fanout, 'redriven');
+    }
   }
   const scope: Scope = processor;
   const progress = await advanceFanout(sc, {
@@ -46,12 +60,18 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
   }, fanout);
   switch (progress.kind) {
     case 'done':
-      if (distributed) sc.recorder.add('MapRunSucceeded');
+      if (distributed) {
+        sc.recorder.add('MapRunSucceeded');
+        reportMapRun(sc, { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed }, 'closed', 'SUCCEEDED');
+      }
       sc.recorder.add('MapStateSucceeded');
       return leaveWithResults(state, sc, progress.results);
     case 'failed': {
-      if (distributed) sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: progress.error, cause: progress.cause }) });
-      return { kind: 'error', failedEvent: 'MapStateFailed', ...defined({ error: progress.error, cause: progress.cause }) };
+      if (distributed) {
+        sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: progress.error, cause: progress.cause }) });
+        reportMapRun(sc, progress.fanout, 'closed', 'FAILED');
+      }
+      return { kind: 'error', failedEvent: 'MapStateFailed', fanout: progress.fanout, ...defined({ error: progress.error, cause: progress.cause }) };
     }
     case 'waiting':
       return progress.more
@@ -105,6 +125,11 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
     if (!Array.isArray(items)) throw new StatesError('States.Runtime', `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
     inspect(sc, 'afterItemsPath', items);
   }
+  if (state.ItemReader !== undefined) {
+    // Only items from the state input are supported: no S3-compatible store is configured.
+    const resource = (state.ItemReader as { Resource?: unknown }).Resource;
+    throw new StatesError('States.ItemReaderFailed', `The ItemReader could not read items from ${String(resource)}: no S3-compatible endpoint is configured.`);
+  }
   const selector = state.ItemSelector ?? state.Parameters;
   const inputs: unknown[] = [];
   for (let index = 0; index < items.length; index++) {
@@ -116,6 +141,7 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
     const itemSc = withMapItem(sc, index, item);
     inputs.push(jsonataMode ? await jsonata(itemSc, selector, 'ItemSelector') : evaluatePayloadTemplate(selector, input, itemSc.paths(), 'ItemSelector'));
   }
+  if (state.ItemBatcher !== undefined) return { input, inputs: await batches(state.ItemBatcher as ItemBatcher, sc, input, inputs) };
   return { input, inputs };
 }
 
@@ -179,4 +205,85 @@ function mapRunArn(sc: StateContext, state: MapState): string {
 function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
+}
+
+interface ItemBatcher {
+  MaxItemsPerBatch?: number | string;
+  MaxItemsPerBatchPath?: string;
+  MaxInputBytesPerBatch?: number | string;
+  MaxInputBytesPerBatchPath?: string;
+  BatchInput?: unknown;
+}
+
+/** AWS's bound on a batch's bytes (a child execution's input limit). */
+const MAX_BATCH_BYTES = 262_144;
+
+/**
+ * ItemBatcher: items grouped into batches, each one child's input `{ BatchInput?, Items }`,
+ * bounded by MaxItemsPerBatch and MaxInputBytesPerBatch (of the whole child input).
+ */
+async function batches(batcher: ItemBatcher, sc: StateContext, input: unknown, items: unknown[]): Promise<unknown[]> {
+  const jsonataMode = sc.language === 'JSONata';
+  const limit = async (field: 'MaxItemsPerBatch' | 'MaxInputBytesPerBatch'): Promise<number | undefined> => {
+    const path = batcher[`${field}Path`];
+    let value: unknown = batcher[field];
+    if (path !== undefined) value = evaluatePath(path, input, sc.paths());
+    else if (jsonataMode && typeof value === 'string') value = await jsonata(sc, value, field);
+    if (value === undefined) return undefined;
+    const n = numeric(value, 'integer');
+    if (n === undefined || n <= 0) throw new StatesError('States.Runtime', `The ${field} field must be a positive integer, but was: ${JSON.stringify(value)}`);
+    return n;
+  };
+  const maxItems = (await limit('MaxItemsPerBatch')) ?? Number.MAX_SAFE_INTEGER;
+  const maxBytes = Math.min((await limit('MaxInputBytesPerBatch')) ?? MAX_BATCH_BYTES, MAX_BATCH_BYTES);
+  let batchInput: unknown;
+  if (batcher.BatchInput !== undefined) {
+    batchInput = jsonataMode ? await jsonata(sc, batcher.BatchInput, 'BatchInput') : evaluatePayloadTemplate(batcher.BatchInput, input, sc.paths(), 'BatchInput');
+  }
+  const wrap = (batch: unknown[]) => (batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch });
+  const emptyBytes = Buffer.byteLength(JSON.stringify(wrap([])));
+  const out: unknown[] = [];
+  let batch: unknown[] = [];
+  let bytes = emptyBytes;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + (batch.length > 0 ? 1 : 0);
+    if (batch.length > 0 && (batch.length >= maxItems || bytes + size > maxBytes)) {
+      out.push(wrap(batch));
+      batch = [];
+      bytes = emptyBytes;
+    }
+    if (emptyBytes + Buffer.byteLength(JSON.stringify(item)) > maxBytes) {
+      throw new StatesError('States.ItemBatcherFailed', `An item exceeds MaxInputBytesPerBatch (${maxBytes} bytes) on its own.`);
+    }
+    batch.push(item);
+    bytes += Buffer.byteLength(JSON.stringify(item)) + (batch.length > 1 ? 1 : 0);
+  }
+  if (batch.length > 0) out.push(wrap(batch));
+  return out;
+}
+
+/** UpdateMapRun's limits, applied when the Map next steps. */
+function withMapRunLimits(sc: StateContext, fanout: Fanout): Fanout {
+  const limits = sc.options.mapRunLimits?.(fanout.mapRun!.arn);
+  if (!limits) return fanout;
+  const f = { ...fanout };
+  if (limits.maxConcurrency !== undefined) f.maxConcurrency = limits.maxConcurrency;
+  if (limits.toleratedFailureCount !== undefined) f.toleratedCount = limits.toleratedFailureCount;
+  if (limits.toleratedFailurePercentage !== undefined) f.toleratedPercentage = limits.toleratedFailurePercentage;
+  return f;
+}
+
+function reportMapRun(sc: StateContext, f: Fanout, kind: MapRunUpdate['kind'], closing?: 'SUCCEEDED' | 'FAILED'): void {
+  if (!sc.options.onMapRun || !f.mapRun) return;
+  const update: MapRunUpdate = {
+    arn: f.mapRun.arn,
+    kind,
+    status: closing ?? 'RUNNING',
+    maxConcurrency: f.maxConcurrency,
+    counts: fanoutCounts(f, closing),
+    redriveCount: f.mapRun.redriveCount,
+  };
+  if (f.toleratedCount !== undefined) update.toleratedFailureCount = f.toleratedCount;
+  if (f.toleratedPercentage !== undefined) update.toleratedFailurePercentage = f.toleratedPercentage;
+  sc.options.onMapRun(update);
 }

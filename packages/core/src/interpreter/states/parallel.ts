@@ -38,7 +38,7 @@ export async function runParallel(state: ParallelState, sc: StateContext): Promi
       sc.recorder.add('ParallelStateSucceeded');
       return leaveWithResults(state, sc, progress.results);
     case 'failed': {
-      const outcome: Outcome = { kind: 'error', failedEvent: 'ParallelStateFailed' };
+      const outcome: Outcome = { kind: 'error', failedEvent: 'ParallelStateFailed', fanout: progress.fanout };
       if (progress.error !== undefined) outcome.error = progress.error;
       if (progress.cause !== undefined) outcome.cause = progress.cause;
       return outcome;

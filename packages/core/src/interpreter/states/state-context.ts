@@ -1,7 +1,7 @@
 import type { QueryLanguage, State } from '../../asl/types.js';
 import type { PathContext } from '../../jsonpath/index.js';
 import type { Recorder } from '../recorder.js';
-import type { Cursor, ExecutionInfo, StepOptions, Suspension, Wake } from '../types.js';
+import type { Cursor, ExecutionInfo, Fanout, StepOptions, Suspension, Wake } from '../types.js';
 
 /** Everything a state executor may read; it writes only through `recorder`. */
 export interface StateContext {
@@ -76,7 +76,8 @@ export interface FrameOptions {
 /** How a frame's run in this step ended. */
 export type FrameResult =
   | { kind: 'end'; output: unknown }
-  | { kind: 'error'; error?: string; cause?: string }
+  /** `cursor`: the frame as it stood when it failed (a redrive resumes it there). */
+  | { kind: 'error'; error?: string; cause?: string; cursor?: Cursor }
   | { kind: 'suspended'; cursor: Cursor };
 
 /** How a state ended this step. */
@@ -87,7 +88,7 @@ export type Outcome =
    * An error: Retry/Catch of the state apply, else the execution fails. `failedEvent` (e.g.
    * MapStateFailed) is recorded once no retry follows.
    */
-  | { kind: 'error'; error?: string; cause?: string; location?: string; failedEvent?: string }
+  | { kind: 'error'; error?: string; cause?: string; location?: string; failedEvent?: string; fanout?: Fanout }
   /**
    * Stay in the state until woken. `patch` is merged into the cursor. Without a suspension the
    * state waits on children (a fan-out) that registered their own.

@@ -1,0 +1,94 @@
+import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redstep/core';
+import { redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord } from '@redstep/store';
+import { epochSeconds, type ApiContext } from '../context.js';
+import { optStr, str } from './common.js';
+import { requireExecution } from './executions.js';
+
+type Body = Record<string, unknown>;
+
+const DAY_MS = 24 * 3600 * 1000;
+/** AWS: a closed execution can be redriven for 14 days. */
+const REDRIVABLE_PERIOD_MS = 14 * DAY_MS;
+/** AWS: an execution stays open at most a year. */
+const MAX_OPEN_MS = 365 * DAY_MS;
+/** ExecutionRedriven and at least one more event must fit under the 25,000-event history limit. */
+const MAX_EVENTS_TO_REDRIVE = 24_999;
+/** AWS answers a repeated client token for 15 minutes. */
+const CLIENT_TOKEN_MS = 15 * 60 * 1000;
+
+export interface RedriveStatus {
+  redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  redriveStatusReason?: string;
+}
+
+/** Whether RedriveExecution would take the execution now, and if not, AWS's reason. */
+export async function redriveStatus(ctx: ApiContext, rec: ExecutionRecord): Promise<RedriveStatus> {
+  const no = (reason: string): RedriveStatus => ({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
+  if (rec.status === 'RUNNING') return no('Execution is RUNNING and cannot be redriven');
+  if (rec.status === 'SUCCEEDED') return no('Execution is SUCCEEDED and cannot be redriven');
+  const sm = await ctx.stateMachines.get(rec.stateMachineName);
+  if (!sm || sm.arn !== rec.stateMachineArn) return no('State machine is in DELETING status');
+  if (!rec.cursor) return no('Execution was started before the launch of RedriveExecution');
+  if (rec.seq >= MAX_EVENTS_TO_REDRIVE) return no('Execution history event limit exceeded');
+  const now = ctx.now();
+  if (now - rec.startDate > MAX_OPEN_MS) return no('Execution has exceeded the max execution time');
+  if (rec.stopDate !== undefined && now - rec.stopDate > REDRIVABLE_PERIOD_MS) return no('Execution redrivable period exceeded');
+  return { redriveStatus: 'REDRIVABLE' };
+}
+
+/**
+ * RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution resumes from the frames it
+ * closed with (see core's redriveCursor), same ARN, input and definition; ExecutionRedriven is
+ * appended and the redrive count goes up. The write is one fenced script; the job that resumes
+ * it has a deterministic id, so a client retrying with its token re-enqueues it harmlessly.
+ */
+export function redriveExecution(ctx: ApiContext) {
+  return async (body: Body) => {
+    const arn = str(body, 'executionArn');
+    const clientToken = optStr(body, 'clientToken') ?? '';
+    if (arn.includes(':express:')) throw new ExecutionNotRedrivable(`Execution of type EXPRESS cannot be redriven: '${arn}'`);
+    for (;;) {
+      const rec = await requireExecution(ctx, arn);
+      if (clientToken) {
+        const prior = await previousRedrive(ctx.handle, arn, clientToken);
+        if (prior !== undefined && ctx.now() - prior.date < CLIENT_TOKEN_MS) {
+          await resume(ctx, rec.arn, prior.count);
+          return { redriveDate: epochSeconds(prior.date) };
+        }
+      }
+      const status = await redriveStatus(ctx, rec);
+      if (status.redriveStatus === 'NOT_REDRIVABLE') throw new ExecutionNotRedrivable(`${status.redriveStatusReason}: '${arn}'`);
+      const now = ctx.now();
+      const count = rec.redriveCount + 1;
+      const cursor = { ...redriveCursor(rec.cursor!), wake: wakeOf(count) };
+      const event: HistoryEvent = {
+        id: rec.seq + 1,
+        previousEventId: rec.seq,
+        timestamp: now,
+        type: 'ExecutionRedriven',
+        executionRedrivenEventDetails: { redriveCount: count },
+      };
+      const res = await redriveInStore(ctx.handle, rec, cursor, event, now, clientToken);
+      if (res.kind === 'missing') continue;
+      if (res.kind === 'refused') continue; // someone moved it (a concurrent redrive): look again
+      await resume(ctx, rec.arn, count);
+      await armTimeout(ctx, rec, count);
+      return { redriveDate: epochSeconds(res.date) };
+    }
+  };
+}
+
+const wakeOf = (count: number) => `redrive-${count}`;
+
+/** The job that runs the redriven execution's first step. */
+async function resume(ctx: ApiContext, arn: string, count: number): Promise<void> {
+  await ctx.queue.add({ k: 'continue', e: arn, w: wakeOf(count) });
+}
+
+/** The definition's TimeoutSeconds counts again from the redrive. */
+async function armTimeout(ctx: ApiContext, rec: ExecutionRecord, count: number): Promise<void> {
+  const text = await ctx.stateMachines.getDefinition(rec.definitionSha);
+  if (!text) return;
+  const timeout = (JSON.parse(text) as { TimeoutSeconds?: number }).TimeoutSeconds;
+  if (timeout !== undefined) await ctx.queue.add({ k: 'execTimeout', e: rec.arn, w: `timeout-r${count}` }, timeout * 1000);
+}

@@ -1,0 +1,36 @@
+import type { Cursor, Fanout } from './types.js';
+
+/**
+ * The cursor a redriven execution resumes from, given the one it closed with (the failed frames
+ * on a failure, the running ones on an abort or timeout). Frames that were waiting or failed
+ * run their state again from its start (entered anew, retries counted afresh); a Parallel or
+ * Map keeps its children's results and runs again only the children that failed or were
+ * aborted, each from where it stood. A distributed Map's map run records that it was redriven.
+ */
+export function redriveCursor(cursor: Cursor): Cursor {
+  const out: Cursor = { ...cursor, attempts: [] };
+  delete out.wake;
+  delete out.task;
+  delete out.until;
+  delete out.untilKind;
+  if (!cursor.fanout) {
+    out.entered = false;
+    return out;
+  }
+  out.fanout = redriveFanout(cursor.fanout);
+  return out;
+}
+
+function redriveFanout(f: Fanout): Fanout {
+  const redo: Record<string, Cursor> = {};
+  for (const [index, child] of Object.entries(f.redo ?? {})) redo[index] = child;
+  for (const [index, child] of Object.entries(f.running)) redo[index] = redriveCursor(child);
+  const failed = Object.entries(f.failedFrames ?? {});
+  for (const [index, child] of failed) redo[index] = redriveCursor(child);
+  const out: Fanout = { ...f, running: {}, done: f.done - failed.length, failed: f.failed - failed.length };
+  delete out.failedFrames;
+  if (Object.keys(redo).length > 0) out.redo = redo;
+  else delete out.redo;
+  if (f.mapRun) out.mapRun = { ...f.mapRun, redriven: true };
+  return out;
+}

@@ -1,0 +1,94 @@
+import type { MapRunCounts, MapRunLimits, MapRunUpdate } from '@redstep/core';
+import { executionId, keys } from './keys.js';
+import type { RedisHandle } from './redis.js';
+
+/** A Map Run resource as stored with its execution. Times are epoch ms. */
+export interface MapRunRecord {
+  arn: string;
+  executionArn: string;
+  status: MapRunUpdate['status'];
+  start: number;
+  stop?: number;
+  maxConcurrency: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  /** Counts when it closed (a running map run's come from the execution's cursor). */
+  counts: MapRunCounts;
+  redriveCount: number;
+  redriveDate?: number;
+}
+
+/** The UUID at the end of a map run ARN. */
+export function mapRunId(arn: string): string {
+  return arn.slice(arn.lastIndexOf(':') + 1);
+}
+
+/**
+ * Map Runs of distributed Maps. The worker records what the interpreter reports (start,
+ * redrive, close); UpdateMapRun's limits sit beside them until the Map applies them.
+ */
+export class MapRunStore {
+  constructor(private readonly h: RedisHandle) {}
+
+  /** Applies the interpreter's reports after a committed step (idempotent: a replay writes the same). */
+  async record(executionArn: string, updates: MapRunUpdate[], now: number): Promise<void> {
+    if (updates.length === 0) return;
+    const id = executionId(executionArn);
+    for (const u of updates) {
+      const existing = await this.get(executionArn, u.arn);
+      const rec: MapRunRecord = {
+        ...(existing ?? { start: now }),
+        arn: u.arn,
+        executionArn,
+        status: u.status,
+        maxConcurrency: u.maxConcurrency,
+        counts: u.counts,
+        redriveCount: u.redriveCount,
+      };
+      if (u.toleratedFailureCount !== undefined) rec.toleratedFailureCount = u.toleratedFailureCount;
+      if (u.toleratedFailurePercentage !== undefined) rec.toleratedFailurePercentage = u.toleratedFailurePercentage;
+      if (u.kind === 'closed') rec.stop = now;
+      else delete rec.stop;
+      if (u.kind === 'redriven') rec.redriveDate = now;
+      if (u.kind === 'started') {
+        await this.h.redis.set(keys.mapRunExecution(mapRunId(u.arn)), executionArn);
+      }
+      await this.h.redis.hset(keys.mapRuns(id), mapRunId(u.arn), JSON.stringify(rec));
+      if (u.kind === 'closed') await this.h.redis.hdel(keys.mapRunLimits(id), u.arn);
+    }
+  }
+
+  async executionOf(mapRunArn: string): Promise<string | undefined> {
+    return (await this.h.redis.get(keys.mapRunExecution(mapRunId(mapRunArn)))) ?? undefined;
+  }
+
+  async get(executionArn: string, mapRunArn: string): Promise<MapRunRecord | undefined> {
+    const text = await this.h.redis.hget(keys.mapRuns(executionId(executionArn)), mapRunId(mapRunArn));
+    return text ? (JSON.parse(text) as MapRunRecord) : undefined;
+  }
+
+  /** An execution's map runs, oldest first. */
+  async list(executionArn: string): Promise<MapRunRecord[]> {
+    const all = await this.h.redis.hvals(keys.mapRuns(executionId(executionArn)));
+    return all.map((t) => JSON.parse(t) as MapRunRecord).sort((a, b) => a.start - b.start || a.arn.localeCompare(b.arn));
+  }
+
+  /** UpdateMapRun: new limits for the Map's next step, and on the resource at once. */
+  async updateLimits(rec: MapRunRecord, limits: MapRunLimits): Promise<void> {
+    const id = executionId(rec.executionArn);
+    const current = JSON.parse((await this.h.redis.hget(keys.mapRunLimits(id), rec.arn)) ?? '{}') as MapRunLimits;
+    const merged = { ...current, ...limits };
+    const updated: MapRunRecord = { ...rec };
+    if (merged.maxConcurrency !== undefined) updated.maxConcurrency = merged.maxConcurrency;
+    if (merged.toleratedFailureCount !== undefined) updated.toleratedFailureCount = merged.toleratedFailureCount;
+    if (merged.toleratedFailurePercentage !== undefined) updated.toleratedFailurePercentage = merged.toleratedFailurePercentage;
+    await this.h.redis.hset(keys.mapRunLimits(id), rec.arn, JSON.stringify(merged));
+    await this.h.redis.hset(keys.mapRuns(id), mapRunId(rec.arn), JSON.stringify(updated));
+  }
+
+  /** Limits set by UpdateMapRun on an execution's running map runs, by map run ARN. */
+  async limits(executionArn: string): Promise<Record<string, MapRunLimits>> {
+    const all = await this.h.redis.hgetall(keys.mapRunLimits(executionId(executionArn)));
+    return Object.fromEntries(Object.entries(all).map(([arn, text]) => [arn, JSON.parse(text) as MapRunLimits]));
+  }
+}
