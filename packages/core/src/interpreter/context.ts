@@ -2,6 +2,18 @@ import type { Cursor, ExecutionInfo } from './types.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * The parsed execution input, once per execution object: every state of a step (10,000 Map
+ * iterations, say) builds a context, and parsing a large input each time made big Maps
+ * quadratic. The interpreter never mutates values in place, so sharing the parse is safe.
+ */
+const parsedInputs = new WeakMap<ExecutionInfo, unknown>();
+
+function executionInput(execution: ExecutionInfo): unknown {
+  if (!parsedInputs.has(execution)) parsedInputs.set(execution, JSON.parse(execution.input));
+  return parsedInputs.get(execution);
+}
+
 /** The context object (`$$`) a state sees. */
 export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToken?: string, retryable = false): Record<string, unknown> {
   const state: Record<string, unknown> = { EnteredTime: iso(cursor.enteredTime), Name: cursor.state };
@@ -9,7 +21,7 @@ export function contextObject(execution: ExecutionInfo, cursor: Cursor, taskToke
   if (retryable) state.RetryCount = cursor.attempts.reduce((a, b) => a + b, 0);
   const run: Record<string, unknown> = {
     Id: execution.arn,
-    Input: JSON.parse(execution.input),
+    Input: executionInput(execution),
     Name: execution.name,
     RoleArn: execution.roleArn,
     StartTime: iso(execution.startTime),

@@ -157,7 +157,10 @@ class Run {
   /** A frame waits: its cursor gets a fresh wake id, and the worker learns what to enqueue. */
   private suspend(cursor: Cursor, suspension: Suspension, path: number[]): FrameResult {
     const task = suspension.kind === 'activity' || suspension.kind === 'invoke';
-    const wake = task ? suspension.task.token : `${path.join('.')}@${this.recorder.lastEventId}`;
+    // The event id alone does not make a wake id unique: a step may record nothing (the silent
+    // children of a distributed Map), and a repeated id would be deduplicated away as a job.
+    const salt = Math.floor((this.options.random ?? Math.random)() * 36 ** 4).toString(36);
+    const wake = task ? suspension.task.token : `${path.join('.')}@${this.recorder.lastEventId}.${salt}`;
     const waiting: Cursor = task ? cursor : { ...cursor, wake };
     this.suspensions.push({ path, wake, suspension });
     return { kind: 'suspended', cursor: waiting };
