@@ -6,6 +6,7 @@ import {
   frameAt,
   frames,
   newTaskToken,
+  notifyParent,
   producerId,
   StateMachineStore,
   waitingFrames,
@@ -71,7 +72,11 @@ export class StepProcessor {
         await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
         rec = await this.deps.executions.load(job.e);
       }
-      if (!rec || rec.status !== 'RUNNING') return false;
+      if (!rec || rec.status !== 'RUNNING') {
+        // A closed nested execution: retell a waiting parent (its closing job may have crashed before it did).
+        if (rec?.parent) await notifyParent(this.deps.queue, rec);
+        return false;
+      }
       const action = this.actionFor(job, rec);
       if (!action) {
         // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them).
@@ -161,6 +166,7 @@ export class StepProcessor {
     if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
     if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
     if (!result.closing) await this.followUp(rec, result.suspensions);
+    else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn));
     return 'committed';
   }
 

@@ -7,6 +7,7 @@ import {
   STEP_QUEUE,
   StateMachineStore,
   StepQueue,
+  VersionStore,
   createLogger,
   loadConfig,
   type Config,
@@ -44,7 +45,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
   const executions = new ExecutionStore(handle);
-  const { registry, mocks } = integrationsFrom(options.config ?? loadConfig());
+  const { registry, mocks } = integrationsFrom(options.config ?? loadConfig(), { executions, stateMachines, queue, versions: new VersionStore(handle) });
   const invoker = new Invoker({ executions, queue, registry, ...(mocks ? { mocks } : {}) });
   const processor = new StepProcessor({
     invoker,

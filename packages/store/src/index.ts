@@ -13,3 +13,5 @@ export * from './aliases.js';
 export * from './map-runs.js';
 export * from './redrive.js';
 export * from './log.js';
+export * from './start-execution.js';
+export * from './nested.js';

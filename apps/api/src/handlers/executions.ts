@@ -14,7 +14,7 @@ import {
   ValidationException,
   type HistoryEvent,
 } from '@redstep/core';
-import { encodeEvent, type ExecutionRecord } from '@redstep/store';
+import { encodeEvent, notifyParent, startExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
@@ -42,55 +42,15 @@ export function startExecution(ctx: ApiContext) {
     const input = optStr(body, 'input') ?? '{}';
     checkExecutionInput(input);
     const arn = arns(ctx).execution(sm.name, name);
-    const now = ctx.now();
-    const rec: ExecutionRecord = {
-      arn,
-      name,
-      stateMachineArn: sm.arn,
-      stateMachineName: sm.name,
-      status: 'RUNNING',
-      input,
-      startDate: now,
-      definitionSha: target.definitionSha,
-      roleArn: target.roleArn,
-      seq: 1,
-      wake: 'start',
-      tasks: {},
-      redriveCount: 0,
-      origin: randomUUID(),
-    };
-    if (testCase !== undefined) rec.testCase = testCase;
-    const startedDetails: Record<string, unknown> = { input, inputDetails: { truncated: false }, roleArn: target.roleArn };
-    if (target.versionArn) {
-      rec.stateMachineVersionArn = target.versionArn;
-      startedDetails.stateMachineVersionArn = target.versionArn;
-    }
-    if (target.aliasArn) {
-      rec.stateMachineAliasArn = target.aliasArn;
-      startedDetails.stateMachineAliasArn = target.aliasArn;
-    }
-    const started: HistoryEvent = {
-      id: 1,
-      previousEventId: 0,
-      timestamp: now,
-      type: 'ExecutionStarted',
-      executionStartedEventDetails: startedDetails as HistoryEvent['executionStartedEventDetails'],
-    };
-    // Enqueue first, with the record: a crash between a write and an enqueue would leave an
-    // execution nobody runs (rule 2). Whichever of this request and the job comes first creates it.
-    await ctx.queue.add({ k: 'start', e: arn, w: 'start', create: { record: rec, started } });
-    const existing = await ctx.executions.create(rec, started);
-    if (existing && existing.origin !== rec.origin) {
-      // Same name and input while RUNNING returns the running execution (AWS's idempotency rule).
-      if (existing.status === 'RUNNING' && existing.input === input) {
-        const again = await ctx.executions.load(arn);
-        return { executionArn: arn, startDate: epochSeconds(again?.startDate ?? now) };
-      }
-      throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
-    }
-    await ctx.stateMachines.indexExecution(sm.name, name, now);
-    ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: 'STANDARD' });
-    return { executionArn: arn, startDate: epochSeconds(now) };
+    const startTarget: StartTarget = { stateMachineArn: sm.arn, stateMachineName: sm.name, definitionSha: target.definitionSha, roleArn: target.roleArn };
+    if (target.versionArn) startTarget.versionArn = target.versionArn;
+    if (target.aliasArn) startTarget.aliasArn = target.aliasArn;
+    const request: StartRequest = { target: startTarget, arn, name, input, now: ctx.now(), origin: randomUUID() };
+    if (testCase !== undefined) request.testCase = testCase;
+    const outcome = await startExecutionRecord(ctx, request);
+    if (outcome.kind === 'exists') throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
+    if (outcome.kind === 'started') ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: 'STANDARD' });
+    return { executionArn: arn, startDate: epochSeconds(outcome.startDate) };
   };
 }
 
@@ -168,7 +128,11 @@ export function stopExecution(ctx: ApiContext) {
     // Fenced like any step: if a worker commits meanwhile, read again and retry.
     for (;;) {
       const rec = await requireExecution(ctx, arn);
-      if (rec.status !== 'RUNNING') return { stopDate: epochSeconds(rec.stopDate ?? ctx.now()) };
+      if (rec.status !== 'RUNNING') {
+        // A retried stop also retells a waiting parent (a crash may have come before it was told).
+        await notifyParent(ctx.queue, rec);
+        return { stopDate: epochSeconds(rec.stopDate ?? ctx.now()) };
+      }
       const now = ctx.now();
       const result = closeFromOutside('abort', rec.seq, now, detail);
       const res = await ctx.executions.commit(rec, result, now);
@@ -176,6 +140,7 @@ export function stopExecution(ctx: ApiContext) {
         const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
         ctx.metrics.executionsAborted.inc(labels);
         ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
+        if (rec.parent) await notifyParent(ctx.queue, await ctx.executions.load(arn));
         return { stopDate: epochSeconds(now) };
       }
     }

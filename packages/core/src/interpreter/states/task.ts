@@ -106,6 +106,9 @@ export function integrationOf(resource: string, stateName: string): TaskIntegrat
   return { service: body.slice(0, cut), action: body.slice(cut + 1), pattern, state: stateName };
 }
 
+/** How events name the resource: the action with its pattern suffix (`startExecution.sync:2`). */
+const PATTERN_SUFFIX: Record<TaskIntegration['pattern'], string> = { request: '', sync: '.sync', sync2: '.sync:2', callback: '.waitForTaskToken' };
+
 /** Region of the execution's ARN: TaskScheduled names where the call goes. */
 function regionOf(executionArn: string): string {
   return executionArn.split(':')[3] ?? '';
@@ -119,7 +122,7 @@ function regionOf(executionArn: string): string {
 async function runIntegration(state: TaskState, sc: StateContext, integration: TaskIntegration): Promise<Outcome> {
   const { wake, cursor, recorder } = sc;
   const task = cursor.task;
-  const names = integration.function ? undefined : { resourceType: integration.service, resource: state.Resource.slice(state.Resource.lastIndexOf(':') + 1) };
+  const names = integration.function ? undefined : { resourceType: integration.service, resource: `${integration.action}${PATTERN_SUFFIX[integration.pattern]}` };
   if (task && wake.kind === 'taskSucceeded') {
     if (names) recorder.add('TaskSucceeded', { taskSucceededEventDetails: { ...names, ...payload('output', wake.output) } });
     else recorder.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', wake.output) });

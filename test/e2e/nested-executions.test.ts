@@ -1,0 +1,178 @@
+import { DescribeExecutionCommand, ListExecutionsCommand, SendTaskSuccessCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { history, waitForEnd } from '../support/sfn.js';
+import { createMachine, start, startIntegrationCluster } from './integration-support.js';
+
+/** Nested executions: `states:startExecution` in every pattern, against real api and worker processes. */
+describe('nested executions (states:startExecution)', () => {
+  let cluster: Awaited<ReturnType<typeof startIntegrationCluster>>;
+  let sfn: SFNClient;
+  let echo: string;
+  let failing: string;
+  let waiting: string;
+  let callback: string;
+
+  beforeAll(async () => {
+    cluster = await startIntegrationCluster({});
+    sfn = cluster.sfn;
+    echo = await createMachine(sfn, { StartAt: 'Echo', States: { Echo: { Type: 'Pass', Parameters: { 'got.$': '$', done: true }, End: true } } });
+    failing = await createMachine(sfn, { StartAt: 'Boom', States: { Boom: { Type: 'Fail', Error: 'Child.Broke', Cause: 'the child failed' } } });
+    waiting = await createMachine(sfn, { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 60, End: true } } });
+    // A child that waits while its code (played by the test) answers the parent's token.
+    callback = await createMachine(sfn, { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 60, End: true } } });
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  function parentOf(resource: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+    return { StartAt: 'Nest', States: { Nest: { Type: 'Task', Resource: resource, Parameters: parameters, End: true, ...extra } } };
+  }
+
+  test('request-response starts the child and answers { ExecutionArn, StartDate }', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution', { StateMachineArn: echo, Input: { 'n.$': '$.n' } }));
+    const arn = await start(sfn, parent, { n: 7 });
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const out = JSON.parse(done.output!) as Record<string, unknown>;
+    expect(typeof out.ExecutionArn).toBe('string');
+    expect(typeof out.StartDate).toBe('number');
+    expect(out.SdkHttpMetadata).toMatchObject({ HttpStatusCode: 200 });
+    const childArn = out.ExecutionArn as string;
+    // The default name is a UUID derived from the parent's task.
+    expect(childArn).toMatch(/:execution:[^:]+:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const child = await waitForEnd(sfn, childArn);
+    expect(child.status).toBe('SUCCEEDED');
+    expect(JSON.parse(child.input!)).toEqual({ n: 7 });
+    expect(JSON.parse(child.output!)).toEqual({ got: { n: 7 }, done: true });
+    expect(Math.abs((out.StartDate as number) - child.startDate!.getTime())).toBeLessThan(1000);
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: echo }));
+    expect(listed.executions?.map((e) => e.executionArn)).toContain(childArn);
+    const events = await history(sfn, arn);
+    const scheduled = events.find((e) => e.type === 'TaskScheduled')!;
+    expect(scheduled.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution' });
+  });
+
+  test('.sync waits for the child and answers its description with Output as JSON text', async () => {
+    const parent = await createMachine(
+      sfn,
+      parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: echo, Input: { x: 1 }, Name: 'sync-child' }),
+    );
+    const arn = await start(sfn, parent);
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const out = JSON.parse(done.output!) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      Input: '{"x":1}',
+      InputDetails: { Included: true },
+      Name: 'sync-child',
+      OutputDetails: { Included: true },
+      StateMachineArn: echo,
+      Status: 'SUCCEEDED',
+    });
+    expect(out.ExecutionArn).toMatch(/:execution:[^:]+:sync-child$/);
+    expect(JSON.parse(out.Output as string)).toEqual({ got: { x: 1 }, done: true });
+    expect(out.StopDate as number).toBeGreaterThanOrEqual(out.StartDate as number);
+    expect(Object.keys(out)).toEqual([...Object.keys(out)].sort());
+  });
+
+  test('.sync:2 answers the same description with Input and Output parsed', async () => {
+    const parent = await createMachine(
+      sfn,
+      parentOf('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: echo, 'Input.$': '$' }, { ResultSelector: { 'out.$': '$.Output', 'status.$': '$.Status' } }),
+    );
+    const arn = await start(sfn, parent, { y: 'two' });
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ out: { got: { y: 'two' }, done: true }, status: 'SUCCEEDED' });
+  });
+
+  test('a failing child fails the .sync task with States.TaskFailed, caught by Catch', async () => {
+    const parent = await createMachine(sfn, {
+      StartAt: 'Nest',
+      States: {
+        Nest: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync:2',
+          Parameters: { StateMachineArn: failing },
+          Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.caught', Next: 'Handled' }],
+          End: true,
+        },
+        Handled: { Type: 'Pass', End: true },
+      },
+    });
+    const arn = await start(sfn, parent);
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const caught = (JSON.parse(done.output!) as { caught: { Error: string; Cause: string } }).caught;
+    expect(caught.Error).toBe('States.TaskFailed');
+    const cause = JSON.parse(caught.Cause) as Record<string, unknown>;
+    expect(cause).toMatchObject({ Status: 'FAILED', Error: 'Child.Broke', Cause: 'the child failed', StateMachineArn: failing });
+    const failedEvent = (await history(sfn, arn)).find((e) => e.type === 'TaskFailed')!;
+    expect(failedEvent.taskFailedEventDetails).toMatchObject({ error: 'States.TaskFailed', resourceType: 'states', resource: 'startExecution.sync:2' });
+  });
+
+  test('a missing state machine fails the task with StepFunctions.StateMachineDoesNotExistException', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution', { StateMachineArn: `${echo}-missing` }));
+    const done = await waitForEnd(sfn, await start(sfn, parent));
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('StepFunctions.StateMachineDoesNotExistException');
+    expect(done.cause).toContain('State Machine Does Not Exist');
+  });
+
+  test('.waitForTaskToken: the child answers with SendTaskSuccess on the token it got in its input', async () => {
+    // The child sends the token back through the API: a state machine cannot call the API
+    // itself, so the test plays the child's code, reading the token from the child's input.
+    const parent = await createMachine(
+      sfn,
+      parentOf('arn:aws:states:::states:startExecution.waitForTaskToken', { StateMachineArn: callback, Input: { 'token.$': '$$.Task.Token', job: 'j1' } }),
+    );
+    const arn = await start(sfn, parent);
+    let childArn: string | undefined;
+    for (let i = 0; i < 200 && !childArn; i++) {
+      const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: callback, statusFilter: 'RUNNING' }));
+      childArn = listed.executions?.[0]?.executionArn;
+      if (!childArn) await sleep(50);
+    }
+    expect(childArn).toBeDefined();
+    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: childArn! }));
+    const { token, job } = JSON.parse(child.input!) as { token: string; job: string };
+    expect(job).toBe('j1');
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ answered: job }) }));
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ answered: 'j1' });
+    await sfn.send(new StopExecutionCommand({ executionArn: childArn! }));
+  });
+
+  test('StopExecution of a child under .sync fails the parent task with the ABORTED description', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: waiting, Name: 'to-stop' }));
+    const arn = await start(sfn, parent);
+    const childArn = waiting.replace(':stateMachine:', ':execution:') + ':to-stop';
+    for (let i = 0; i < 200; i++) {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn: childArn })).catch(() => undefined);
+      if (d?.status === 'RUNNING') break;
+      await sleep(50);
+    }
+    await sleep(300);
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+    await sfn.send(new StopExecutionCommand({ executionArn: childArn, error: 'Halt', cause: 'stopped by the test' }));
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('States.TaskFailed');
+    const cause = JSON.parse(done.cause!) as Record<string, unknown>;
+    expect(cause).toMatchObject({ ExecutionArn: childArn, Status: 'ABORTED', Error: 'Halt', Cause: 'stopped by the test', Input: '{}' });
+  });
+
+  test('a parent retry starts a new child; one task attempt starts its child once', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: echo, Input: { once: true } }));
+    const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: echo, maxResults: 1000 }))).executions?.length ?? 0;
+    const done = await waitForEnd(sfn, await start(sfn, parent));
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const after = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: echo, maxResults: 1000 }))).executions?.length ?? 0;
+    expect(after - before).toBe(1);
+  });
+});
