@@ -167,6 +167,15 @@ describe('nested executions (states:startExecution)', () => {
     expect(cause).toMatchObject({ ExecutionArn: childArn, Status: 'ABORTED', Error: 'Halt', Cause: 'stopped by the test', Input: '{}' });
   });
 
+  test('a child that times out (TimeoutSeconds) fails the .sync:2 task with the TIMED_OUT description', async () => {
+    const slow = await createMachine(sfn, { TimeoutSeconds: 1, StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 60, End: true } } });
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync:2', { StateMachineArn: slow, Input: { t: 1 } }));
+    const done = await waitForEnd(sfn, await start(sfn, parent));
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('States.TaskFailed');
+    expect(JSON.parse(done.cause!)).toMatchObject({ Status: 'TIMED_OUT', Input: { t: 1 }, StateMachineArn: slow });
+  });
+
   test('a parent retry starts a new child; one task attempt starts its child once', async () => {
     const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: echo, Input: { once: true } }));
     const before = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: echo, maxResults: 1000 }))).executions?.length ?? 0;
