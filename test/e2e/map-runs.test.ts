@@ -71,4 +71,46 @@ describe('Map Runs', () => {
     await expectAwsError(sfn.send(new ListMapRunsCommand({ executionArn: `${ACCOUNT_SCOPE}:execution:nope:nope` })), 'ExecutionDoesNotExist');
   });
 
+
+  test('a distributed Map over 10,000 items completes with every result in order', async () => {
+    const { sfn } = cluster;
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    const { arn } = await start(
+      distributed({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true } } }, { MaxConcurrency: 1000 }),
+      items,
+    );
+    const done = await waitForEnd(sfn, arn, 90_000);
+    expect(done.status).toBe('SUCCEEDED');
+    const output = JSON.parse(done.output!) as { v: number }[];
+    expect(output).toHaveLength(10_000);
+    expect(output.every((r, i) => r.v === i)).toBe(true);
+    const run = (await sfn.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns![0]!;
+    const described = await sfn.send(new DescribeMapRunCommand({ mapRunArn: run.mapRunArn }));
+    expect(described.executionCounts).toMatchObject({ total: 10_000, succeeded: 10_000, failed: 0 });
+  }, 120_000);
+
+  test('UpdateMapRun raises MaxConcurrency of a running map run', async () => {
+    const { sfn } = cluster;
+    const { arn } = await start(
+      distributed({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }, { MaxConcurrency: 1 }),
+      Array.from({ length: 6 }, (_, i) => i),
+    );
+    let mapRunArn: string | undefined;
+    for (let i = 0; i < 50 && !mapRunArn; i++) {
+      mapRunArn = (await sfn.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns?.[0]?.mapRunArn;
+      if (!mapRunArn) await new Promise((r) => setTimeout(r, 100));
+    }
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 6 }));
+    expect((await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).maxConcurrency).toBe(6);
+    // Raised to six, the iterations still to start run together: more than one runs at once.
+    let mostRunning = 0;
+    for (let i = 0; i < 300; i++) {
+      const counts = (await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).executionCounts!;
+      mostRunning = Math.max(mostRunning, counts.running ?? 0);
+      if (counts.succeeded === 6) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(mostRunning).toBeGreaterThan(1);
+    expect((await waitForEnd(sfn, arn, 30_000)).status).toBe('SUCCEEDED');
+  });
 });

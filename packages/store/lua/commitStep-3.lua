@@ -6,7 +6,8 @@
   KEYS[2] history list
   KEYS[3] cursor string
   ARGV[1] expected sequence (history length the caller read)
-  ARGV[2] expected wake id, or '*' for any (StopExecution)
+  ARGV[2] expected version (commits the caller read; a step may add no event, so the sequence
+          alone cannot fence concurrent steps of one execution)
   ARGV[3] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
           it (an abort or a timeout: the frames stay for a redrive)
   ARGV[4] n: number of events, then ARGV[5 .. 4+n] the events as JSON
@@ -15,13 +16,14 @@
 
   Returns  1 committed
           -1 no such execution
-          -2 fenced: the sequence or the wake moved, or the execution is closed
+          -2 fenced: the sequence or the version moved, or the execution is closed
 ]]
 local seq = redis.call('HGET', KEYS[1], 'seq')
 if not seq then return -1 end
 if seq ~= ARGV[1] then return -2 end
 if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -2 end
-if ARGV[2] ~= '*' and redis.call('HGET', KEYS[1], 'wake') ~= ARGV[2] then return -2 end
+if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[2] then return -2 end
+redis.call('HINCRBY', KEYS[1], 'v', 1)
 
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[3])

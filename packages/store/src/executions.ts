@@ -20,8 +20,10 @@ export interface ExecutionRecord {
   stopDate?: number;
   definitionSha: string;
   roleArn: string;
-  /** History length: the fence of every commit. */
+  /** History length: event ids continue from it. */
   seq: number;
+  /** Commits so far (absent: none yet): with the sequence, the fence of every commit. */
+  version?: number;
   /** 'start' until the first step commits. */
   wake: string;
   cursor?: Cursor;
@@ -97,7 +99,7 @@ export class ExecutionStore {
 
   /**
    * Commits a step: events appended, cursor replaced and record updated atomically, fenced on
-   * the sequence the caller read (`'*'` as expectedWake skips no check: the fence is the sequence).
+   * the sequence and the version the caller read.
    */
   async commit(rec: ExecutionRecord, result: StepResult, now: number, producer = ''): Promise<CommitResult> {
     const id = executionId(rec.arn);
@@ -127,7 +129,7 @@ export class ExecutionStore {
       for (const nonce of after) if (!rec.tasks[nonce]) set[`t:${nonce}`] = 'scheduled';
       for (const nonce of before) if (!after.has(nonce)) del.push(...taskFields(nonce));
     }
-    const args: (string | number)[] = [rec.seq, '*', cursor, events.length, ...events, del.length, ...del];
+    const args: (string | number)[] = [rec.seq, rec.version ?? 0, cursor, events.length, ...events, del.length, ...del];
     for (const [k, v] of Object.entries(set)) args.push(k, v);
     const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id), keys.cursor(id)], args)) as number;
     return CODES[res]!;
@@ -302,6 +304,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     definitionSha: meta.def,
     roleArn: meta.role,
     seq: Number(h.seq),
+    version: Number(h.v ?? 0),
     wake: h.wake ?? '',
     tasks: {},
     redriveCount: Number(h.rc ?? 0),

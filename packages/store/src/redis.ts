@@ -6,7 +6,7 @@ const SCRIPTS = ['commitStep-3', 'createExecution-3', 'startTask-2', 'heartbeatT
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v3';
+const SCRIPT_VERSION = 'v4';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 
