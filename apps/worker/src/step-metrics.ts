@@ -35,8 +35,10 @@ export function observeCommittedStep(m: Metrics, rec: ExecutionRecord, events: H
     }
   }
   if (closing) {
-    const labels = { state_machine: stateMachine, type: 'STANDARD' };
+    const express = rec.arn.includes(':express:');
+    const labels = { state_machine: stateMachine, type: express ? 'EXPRESS' : 'STANDARD' };
     m[CLOSED_COUNTER[closing.status]].inc(labels);
     m.executionTime.observe({ ...labels, status: closing.status }, (now - rec.startDate) / 1000);
+    if (express) m.expressExecutions.inc({ state_machine: stateMachine, status: closing.status });
   }
 }

@@ -69,7 +69,7 @@ export class StepProcessor {
         // StartExecution enqueues before it writes (rule 2); whichever comes first creates it.
         const { record, started } = job.create;
         await this.deps.executions.create(record, started);
-        await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
+        if (!isExpress(record.arn)) await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
         rec = await this.deps.executions.load(job.e);
       }
       if (!rec || rec.status !== 'RUNNING') {
@@ -156,8 +156,10 @@ export class StepProcessor {
         mapRunLimits: (arn) => limits[arn],
         onMapRun: (update) => mapRunUpdates.push(update),
       });
-      if (action.wake.kind === 'start' && loaded.definition.TimeoutSeconds !== undefined) {
-        await this.deps.queue.add({ k: 'execTimeout', e: rec.arn, w: 'timeout' }, loaded.definition.TimeoutSeconds * 1000);
+      // Express executions end after five minutes at most, as on AWS.
+      const timeoutSeconds = loaded.definition.TimeoutSeconds ?? (isExpress(rec.arn) ? EXPRESS_LIMIT_SECONDS : undefined);
+      if (action.wake.kind === 'start' && timeoutSeconds !== undefined) {
+        await this.deps.queue.add({ k: 'execTimeout', e: rec.arn, w: 'timeout' }, timeoutSeconds * 1000);
       }
     }
     const committed = await this.deps.executions.commit(rec, result, now, producerId(job));
@@ -167,6 +169,8 @@ export class StepProcessor {
     if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
     if (!result.closing) await this.followUp(rec, result.suspensions);
     else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn));
+    // An asynchronous Express execution keeps no history once it ends (AWS sends it to logs).
+    if (result.closing && isExpress(rec.arn)) await this.deps.executions.forget(rec.arn);
     return 'committed';
   }
 
@@ -237,5 +241,10 @@ function info(rec: ExecutionRecord): ExecutionInfo {
     startTime: rec.startDate,
     input: rec.input,
     redriveCount: rec.redriveCount,
+    express: isExpress(rec.arn),
   };
 }
+
+const EXPRESS_LIMIT_SECONDS = 300;
+
+const isExpress = (arn: string) => arn.includes(':express:');

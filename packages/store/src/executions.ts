@@ -135,6 +135,12 @@ export class ExecutionStore {
     return CODES[res]!;
   }
 
+  /** Drops an execution's keys: an Express execution once it has ended. */
+  async forget(arn: string): Promise<void> {
+    const id = executionId(arn);
+    await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id));
+  }
+
   /** GetActivityTask took this task: ActivityStarted goes to history once. */
   async startTask(token: string, workerName: string | undefined, now: number): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;

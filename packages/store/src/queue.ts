@@ -27,7 +27,7 @@ export type StepJob = (
 /** Deterministic job ids (rule 2): the same request or replayed step enqueues the same job once. */
 export function stepJobId(job: StepJob): string {
   // BullMQ ids may not contain ':'; names cannot contain '/', so '/' separates safely.
-  return `${executionId(job.e).replace(':', '/')}/${producerId(job)}`;
+  return `${executionId(job.e).replaceAll(':', '/')}/${producerId(job)}`;
 }
 
 /** A job's id within its execution: short, so the execution's record stays compact. */

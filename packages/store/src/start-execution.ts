@@ -93,12 +93,14 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
     }
     return { kind: 'exists' };
   }
+  // Express executions are not listed (ListExecutions does not cover them on AWS).
+  const indexed = !arn.includes(':express:');
   if (existing) {
     // Ours from an earlier attempt: answer with its start date.
     const again = await deps.executions.load(arn);
-    await deps.stateMachines.indexExecution(target.stateMachineName, name, again?.startDate ?? now);
+    if (indexed) await deps.stateMachines.indexExecution(target.stateMachineName, name, again?.startDate ?? now);
     return { kind: 'started', startDate: again?.startDate ?? now };
   }
-  await deps.stateMachines.indexExecution(target.stateMachineName, name, now);
+  if (indexed) await deps.stateMachines.indexExecution(target.stateMachineName, name, now);
   return { kind: 'started', startDate: now };
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import {
   activityArn,
+  expressExecutionArn,
   InvalidExecutionInput,
   assertValidName,
   decodeNextToken,
@@ -67,6 +69,7 @@ export function arns(ctx: ApiContext) {
   return {
     stateMachine: (name: string) => stateMachineArn(scope, name),
     execution: (smName: string, name: string) => executionArn(scope, smName, name),
+    expressExecution: (smName: string, name: string) => expressExecutionArn(scope, smName, name, randomUUID()),
     activity: (name: string) => activityArn(scope, name),
     parseStateMachine: (arn: string) => parseArnOf(arn, 'stateMachine'),
     parseExecution: (arn: string) => parseArnOf(arn, 'execution'),

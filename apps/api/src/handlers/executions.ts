@@ -41,7 +41,9 @@ export function startExecution(ctx: ApiContext) {
     checkName(name);
     const input = optStr(body, 'input') ?? '{}';
     checkExecutionInput(input);
-    const arn = arns(ctx).execution(sm.name, name);
+    // An EXPRESS machine's execution gets an express ARN: at-least-once, no history kept.
+    const express = sm.type === 'EXPRESS';
+    const arn = express ? arns(ctx).expressExecution(sm.name, name) : arns(ctx).execution(sm.name, name);
     const startTarget: StartTarget = { stateMachineArn: sm.arn, stateMachineName: sm.name, definitionSha: target.definitionSha, roleArn: target.roleArn };
     if (target.versionArn) startTarget.versionArn = target.versionArn;
     if (target.aliasArn) startTarget.aliasArn = target.aliasArn;
@@ -49,7 +51,7 @@ export function startExecution(ctx: ApiContext) {
     if (testCase !== undefined) request.testCase = testCase;
     const outcome = await startExecutionRecord(ctx, request);
     if (outcome.kind === 'exists') throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
-    if (outcome.kind === 'started') ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: 'STANDARD' });
+    if (outcome.kind === 'started') ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: express ? 'EXPRESS' : 'STANDARD' });
     return { executionArn: arn, startDate: epochSeconds(outcome.startDate) };
   };
 }
