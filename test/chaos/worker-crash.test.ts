@@ -6,8 +6,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { history, ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 
 const EXECUTIONS = 200;
@@ -25,13 +25,7 @@ const EXPECTED_EVENTS = [
   'ExecutionSucceeded',
 ];
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 test('executions survive two SIGKILLed workers with exactly-once history', async () => {
   const { sfn } = cluster;

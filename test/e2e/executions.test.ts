@@ -13,18 +13,12 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { history, ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 import { ACCOUNT_SCOPE, expectAwsError, tamperToken, passMachine, waitMachine } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 async function machine(definition: string, prefix = 'ex') {
   const name = uniqueName(prefix);

@@ -7,18 +7,12 @@ import {
   StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
 import { expectAwsError, passMachine } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 async function machine(definition: string, type: 'STANDARD' | 'EXPRESS') {
   const name = uniqueName('express');

@@ -6,17 +6,11 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 /** Parses Prometheus text into `name{labels}` -> value. */
 async function scrape(url: string): Promise<Map<string, number>> {

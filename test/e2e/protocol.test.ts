@@ -1,16 +1,10 @@
 import { CreateStateMachineCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
 import { expectAwsError, passMachine, rawCall } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 describe('AWS JSON 1.0 protocol', () => {
   test('an unknown X-Amz-Target is UnknownOperationException, a client fault', async () => {

@@ -8,18 +8,12 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { history, ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 import { ACCOUNT_SCOPE, expectAwsError } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 /** Fails at the Choice (no rule matches) until the execution has been redriven. */
 const untilRedriven = {

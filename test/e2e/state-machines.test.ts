@@ -6,18 +6,12 @@ import {
   ListTagsForResourceCommand,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
 import { ACCOUNT_SCOPE, expectAwsError, tamperToken, passMachine } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 const create = (name: string, definition = passMachine(), roleArn = ROLE_ARN) =>
   cluster.sfn.send(new CreateStateMachineCommand({ name, definition, roleArn }));

@@ -9,18 +9,12 @@ import {
   UntagResourceCommand,
   type Tag,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
 import { ACCOUNT_SCOPE, expectAwsError, passMachine } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 const stateMachine = async (name = uniqueName('tags-sm'), tags?: Tag[]) =>
   (await cluster.sfn.send(new CreateStateMachineCommand({ name, definition: passMachine(), roleArn: ROLE_ARN, tags }))).stateMachineArn!;

@@ -1,16 +1,10 @@
 import { TestStateCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { describe, expect, test } from 'vitest';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN } from '../support/sfn.js';
 import { expectAwsError } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 describe('TestState through the real api', () => {
   test('a JSONPath Pass state with its inspection data at DEBUG', async () => {

@@ -18,19 +18,13 @@ import {
   UpdateStateMachineAliasCommand,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { startCluster, type Cluster } from '../support/cluster.js';
+import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 import { ACCOUNT_SCOPE, expectAwsError, passMachine } from './helpers.js';
 
-let cluster: Cluster;
-beforeAll(async () => {
-  cluster = await startCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterFixture();
 
 
 async function machine(definition = passMachine('r0'), opts: { publish?: boolean; versionDescription?: string; type?: 'STANDARD' | 'EXPRESS' } = {}) {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startApiProcess, startWorkerProcess, type AppProcess } from './processes.js';
 
 type WorkerProcess = AppProcess & { metricsUrl: string };
@@ -29,3 +30,37 @@ export async function startCluster() {
 }
 
 export type Cluster = Awaited<ReturnType<typeof startCluster>>;
+
+/**
+ * One cluster for a test file: started before its tests, stopped after them. The returned
+ * object reads through to the running cluster, so tests write `cluster.sfn` as usual.
+ */
+export function clusterFixture(): Cluster {
+  let current: Cluster | undefined;
+  beforeAll(async () => {
+    current = await startCluster();
+  });
+  afterAll(async () => {
+    await current?.stop();
+  });
+  const get = (): Cluster => {
+    if (!current) throw new Error('the cluster starts in beforeAll');
+    return current;
+  };
+  return {
+    get redis() {
+      return get().redis;
+    },
+    get api() {
+      return get().api;
+    },
+    get workers() {
+      return get().workers;
+    },
+    get sfn() {
+      return get().sfn;
+    },
+    addWorker: () => get().addWorker(),
+    stop: () => get().stop(),
+  };
+}

@@ -1,3 +1,4 @@
+import type { Cursor } from '@redstep/core';
 import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redstep/core';
 import { redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
@@ -28,7 +29,6 @@ export async function redriveStatus(ctx: ApiContext, rec: ExecutionRecord): Prom
   if (rec.status === 'SUCCEEDED') return no('Execution is SUCCEEDED and cannot be redriven');
   const sm = await ctx.stateMachines.get(rec.stateMachineName);
   if (!sm || sm.arn !== rec.stateMachineArn) return no('State machine is in DELETING status');
-  if (!rec.cursor) return no('Execution was started before the launch of RedriveExecution');
   if (rec.seq >= MAX_EVENTS_TO_REDRIVE) return no('Execution history event limit exceeded');
   const now = ctx.now();
   if (now - rec.startDate > MAX_OPEN_MS) return no('Execution has exceeded the max execution time');
@@ -60,7 +60,9 @@ export function redriveExecution(ctx: ApiContext) {
       if (status.redriveStatus === 'NOT_REDRIVABLE') throw new ExecutionNotRedrivable(`${status.redriveStatusReason}: '${arn}'`);
       const now = ctx.now();
       const count = rec.redriveCount + 1;
-      const cursor = { ...redriveCursor(rec.cursor!), wake: wakeOf(count) };
+      // Stopped before its first step, an execution redrives from its first state.
+      const from = rec.cursor ? redriveCursor(rec.cursor) : await firstStateCursor(ctx, rec, now);
+      const cursor = { ...from, wake: wakeOf(count) };
       const event: HistoryEvent = {
         id: rec.seq + 1,
         previousEventId: rec.seq,
@@ -79,6 +81,12 @@ export function redriveExecution(ctx: ApiContext) {
 }
 
 const wakeOf = (count: number) => `redrive-${count}`;
+
+async function firstStateCursor(ctx: ApiContext, rec: ExecutionRecord, now: number): Promise<Cursor> {
+  const text = await ctx.stateMachines.getDefinition(rec.definitionSha);
+  const startAt = (JSON.parse(text ?? '{}') as { StartAt: string }).StartAt;
+  return { state: startAt, input: JSON.parse(rec.input), entered: false, enteredTime: now, enteredEventId: 0, attempts: [] };
+}
 
 /** The job that runs the redriven execution's first step. */
 async function resume(ctx: ApiContext, arn: string, count: number): Promise<void> {

@@ -1,21 +1,12 @@
-import type { Catcher, State, StateMachineDefinition } from '../asl/types.js';
+import type { State, StateMachineDefinition } from '../asl/types.js';
 import { StatesError } from '../errors.js';
-import { QueryEvaluationError } from '../jsonata/index.js';
-import { applyResultPath } from '../jsonpath/index.js';
 import { contextObject } from './context.js';
-import { evaluateAssign, exit, jsonataExit, languageOf } from './dataflow.js';
+import { languageOf } from './dataflow.js';
 import { decideRetry, findCatcher } from './errors.js';
 import { payload, Recorder } from './recorder.js';
-import { runChoice } from './states/choice.js';
-import { runFail } from './states/fail.js';
-import { runPass } from './states/pass.js';
+import { catchExit, runStateType } from './states/dispatch.js';
 import { errorOutcome } from './states/error-outcome.js';
-import { runMap } from './states/map.js';
-import { runParallel } from './states/parallel.js';
 import type { FrameOptions, FrameResult, Outcome, Scope, StateContext } from './states/state-context.js';
-import { runSucceed } from './states/succeed.js';
-import { runTask } from './states/task.js';
-import { runWait } from './states/wait.js';
 import type { Cursor, ExecutionInfo, FrameSuspension, StepInput, StepOptions, StepResult, Suspension, Wake } from './types.js';
 import { applyAssignment, assignedVariablesDetails, visibleVariables, type Variables } from './variables.js';
 
@@ -192,28 +183,7 @@ function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State) {
 /** Runs one state; a StatesError it throws becomes an error outcome with AWS's located cause. */
 async function runState(state: State, sc: StateContext): Promise<Outcome> {
   try {
-    switch (state.Type) {
-      case 'Pass':
-        return await runPass(state, sc);
-      case 'Choice':
-        return await runChoice(state, sc);
-      case 'Wait':
-        return await runWait(state, sc);
-      case 'Succeed':
-        return await runSucceed(state, sc);
-      case 'Fail':
-        return await runFail(state, sc);
-      case 'Task':
-        return await runTask(state, sc);
-      case 'Parallel':
-        return await runParallel(state, sc);
-      case 'Map':
-        return await runMap(state, sc);
-      default: {
-        const unreachable: never = state;
-        throw new Error(`unknown state type ${(unreachable as State).Type}`);
-      }
-    }
+    return await runStateType(state, sc);
   } catch (e) {
     return errorOutcome(e, sc.cursor);
   }
@@ -259,13 +229,6 @@ async function handleError(state: State, sc: StateContext, failure: { error?: st
     recordEvaluationFailure(sc.recorder, cursor.state, outcome);
     return { kind: 'catch', exit: outcome };
   }
-}
-
-/** Where a Catcher leads: its Output (JSONata) or ResultPath (JSONPath) over the error output, and its Assign. */
-async function catchExit(catcher: Catcher, sc: StateContext, errorOutput: Record<string, string>): Promise<Outcome> {
-  if (sc.language === 'JSONata') return jsonataExit(sc, catcher, errorOutput, catcher.Next, { errorOutput });
-  const assigned = await evaluateAssign(catcher.Assign, sc, errorOutput);
-  return exit(applyResultPath(catcher.ResultPath, sc.cursor.input, errorOutput), catcher.Next, assigned);
 }
 
 function failureDetails(error: string | undefined, cause: string | undefined): Record<string, string> {

@@ -4,26 +4,18 @@
  * mock standing for the service call or the children; Retry and Catch are evaluated once and
  * reported (RETRIABLE, CAUGHT_ERROR) rather than acted on. Pure apart from the ids it is given.
  */
-import type { Catcher, MapState, State, StateMachineDefinition, TaskState } from '../asl/types.js';
+import type { MapState, State, StateMachineDefinition, TaskState } from '../asl/types.js';
 import { InvalidDefinition, InvalidExecutionInput, ValidationException } from '../api/errors.js';
 import { StatesError } from '../errors.js';
-import { applyResultPath } from '../jsonpath/index.js';
 import { validateDefinition } from '../validation/index.js';
 import { invalidDefinitionMessage } from '../validation/messages.js';
 import { contextObject } from './context.js';
-import { evaluateAssign, exit, jsonataExit, languageOf } from './dataflow.js';
+import { languageOf } from './dataflow.js';
 import { decideRetry, errorMatches, findCatcher } from './errors.js';
 import { Recorder } from './recorder.js';
-import { runChoice } from './states/choice.js';
+import { catchExit, runStateType } from './states/dispatch.js';
 import { errorOutcome } from './states/error-outcome.js';
-import { runFail } from './states/fail.js';
-import { runMap } from './states/map.js';
-import { runParallel } from './states/parallel.js';
-import { runPass } from './states/pass.js';
 import type { Inspection, InspectionField, Mocked, Outcome, StateContext } from './states/state-context.js';
-import { runSucceed } from './states/succeed.js';
-import { runTask } from './states/task.js';
-import { runWait } from './states/wait.js';
 import type { Cursor, ExecutionInfo, Wake } from './types.js';
 import { applyAssignment, type Variables } from './variables.js';
 import { mockResultProblem, outputShapeOf } from './test-state-shapes.js';
@@ -216,37 +208,9 @@ function withError<T extends Settled>(target: T, failure: { error?: string; caus
   return target;
 }
 
-/** Where a Catcher leads: its Output (JSONata) or ResultPath (JSONPath) over the error output, and its Assign. */
-async function catchExit(catcher: Catcher, sc: StateContext, errorOutput: Record<string, string>): Promise<Outcome> {
-  if (sc.language === 'JSONata') return jsonataExit(sc, catcher, errorOutput, catcher.Next, { errorOutput });
-  const assigned = await evaluateAssign(catcher.Assign, sc, errorOutput);
-  return exit(applyResultPath(catcher.ResultPath, sc.cursor.input, errorOutput), catcher.Next, assigned);
-}
-
 async function runState(state: State, sc: StateContext): Promise<Outcome> {
   try {
-    switch (state.Type) {
-      case 'Pass':
-        return await runPass(state, sc);
-      case 'Choice':
-        return await runChoice(state, sc);
-      case 'Wait':
-        return await runWait(state, sc);
-      case 'Succeed':
-        return await runSucceed(state, sc);
-      case 'Fail':
-        return await runFail(state, sc);
-      case 'Task':
-        return await runTask(state, sc);
-      case 'Parallel':
-        return await runParallel(state, sc);
-      case 'Map':
-        return await runMap(state, sc);
-      default: {
-        const unreachable: never = state;
-        throw new Error(`unknown state type ${(unreachable as State).Type}`);
-      }
-    }
+    return await runStateType(state, sc);
   } catch (e) {
     // No history exists, so causes name no event: AWS reports the bare cause.
     if (!(e instanceof StatesError)) throw e;
