@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -118,6 +119,8 @@ describe('RedriveExecution', () => {
         },
       },
     });
+    // Stop it while its slow branch waits (the quick branch has finished by then).
+    for (let i = 0; i < 100 && !(await history(sfn, arn)).some((e) => e.type === 'WaitStateEntered'); i++) await sleep(20);
     await sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Stopped' }));
     const stopped = await waitForEnd(sfn, arn);
     expect(stopped.status).toBe('ABORTED');
