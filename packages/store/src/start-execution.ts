@@ -84,7 +84,14 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
     executionStartedEventDetails: details as HistoryEvent['executionStartedEventDetails'],
   };
   await deps.queue.add({ k: 'start', e: arn, w: 'start', create: { record: rec, started } });
-  const existing = await deps.executions.create(rec, started);
+  // Express executions are not listed (ListExecutions does not cover them on AWS). The index
+  // entry goes with the create (NX: an existing name keeps its place; listing skips a name
+  // whose execution is missing), saving a round trip.
+  const indexed = !arn.includes(':express:');
+  const [existing] = await Promise.all([
+    deps.executions.create(rec, started),
+    indexed ? deps.stateMachines.indexExecution(target.stateMachineName, name, now) : undefined,
+  ]);
   if (existing && existing.origin !== rec.origin) {
     // Same name and input while RUNNING returns the running execution (AWS's idempotency rule).
     if (existing.status === 'RUNNING' && existing.input === input) {
@@ -93,14 +100,10 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
     }
     return { kind: 'exists' };
   }
-  // Express executions are not listed (ListExecutions does not cover them on AWS).
-  const indexed = !arn.includes(':express:');
   if (existing) {
     // Ours from an earlier attempt: answer with its start date.
     const again = await deps.executions.load(arn);
-    if (indexed) await deps.stateMachines.indexExecution(target.stateMachineName, name, again?.startDate ?? now);
     return { kind: 'started', startDate: again?.startDate ?? now };
   }
-  if (indexed) await deps.stateMachines.indexExecution(target.stateMachineName, name, now);
   return { kind: 'started', startDate: now };
 }

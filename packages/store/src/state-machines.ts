@@ -66,8 +66,9 @@ export class StateMachineStore {
   }
 
   /** Indexes an execution under its state machine for ListExecutions (newest first). */
+  /** Idempotent (NX): indexing again, or for a name already started, never moves an entry. */
   async indexExecution(stateMachineName: string, executionName: string, startDate: number): Promise<void> {
-    await this.h.redis.zadd(keys.stateMachineExecutions(stateMachineName), startDate, executionName);
+    await this.h.redis.zadd(keys.stateMachineExecutions(stateMachineName), 'NX', startDate, executionName);
   }
 
   async executionNames(stateMachineName: string, offset: number, limit: number): Promise<{ members: string[]; more: boolean }> {

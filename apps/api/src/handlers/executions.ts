@@ -168,11 +168,13 @@ export function listExecutions(ctx: ApiContext) {
     while (executions.length < limit && more) {
       const batch = await ctx.stateMachines.executionNames(smName, cursor, limit);
       let used = 0;
-      for (const name of batch.members) {
+      // One pipelined read for the batch, not a round trip per execution.
+      const records = await Promise.all(batch.members.map((name) => ctx.executions.load(arns(ctx).execution(smName, name))));
+      for (const [i, name] of batch.members.entries()) {
         if (executions.length === limit) break;
         used++;
         last = name;
-        const rec = await ctx.executions.load(arns(ctx).execution(smName, name));
+        const rec = records[i];
         if (rec && matches(rec) && (!statusFilter || rec.status === statusFilter) && redriven(rec)) executions.push(listItem(rec));
       }
       cursor += used;
