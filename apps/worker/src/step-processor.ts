@@ -11,6 +11,7 @@ import {
   StateMachineStore,
   waitingFrames,
   type ExecutionRecord,
+  type Logger,
   type Metrics,
   type StepJob,
   type StepQueue,
@@ -34,6 +35,8 @@ export interface ProcessorDeps {
   definitions: DefinitionCache;
   queue: StepQueue;
   metrics?: Metrics;
+  /** Debug lines per committed step: execution ARN, the state it stands in, events written. */
+  log?: Logger;
   /** Keeps the Map Run resources of distributed Maps (absent: none are kept). */
   mapRuns?: MapRunStore;
   now?: () => number;
@@ -166,6 +169,7 @@ export class StepProcessor {
     if (committed === 'fenced') return 'fenced';
     if (committed === 'missing') return 'nothing';
     if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
+    this.deps.log?.debug({ executionArn: rec.arn, state: result.cursor?.state, events: result.events.length, status: result.closing?.status }, 'step committed');
     if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
     if (!result.closing) await this.followUp(rec, result.suspensions);
     else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn));

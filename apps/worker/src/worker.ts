@@ -55,6 +55,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     definitions: new DefinitionCache(stateMachines),
     queue,
     metrics: m,
+    log,
     mapRuns: new MapRunStore(handle),
   });
   const labels = { queue: STEP_QUEUE };
