@@ -6,7 +6,7 @@
  * counter, committed under the execution's fence like everything else.
  */
 import type { Cursor, Fanout, MapRunCounts, Wake } from '../types.js';
-import type { FrameResult, Scope, StateContext } from './state-context.js';
+import type { FrameResult, Outcome, Scope, StateContext } from './state-context.js';
 
 export interface FanoutSpec {
   kind: 'Parallel' | 'Map';
@@ -140,4 +140,9 @@ function tolerated(f: Fanout): boolean {
 
 export function newFanout(total: number, inputs: unknown[], maxConcurrency = 0): Fanout {
   return { total, next: 0, maxConcurrency, inputs, results: [], done: 0, failed: 0, running: {} };
+}
+
+/** A fan-out state still waiting: it comes back on its own `continue` only when the budget, not MaxConcurrency, held children back. */
+export function waitingOutcome(fanout: Fanout, more: boolean): Outcome {
+  return more ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout } } : { kind: 'suspend', patch: { fanout } };
 }

@@ -6,8 +6,8 @@ import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jso
 import { jsonata } from '../dataflow.js';
 import type { Fanout, MapRunUpdate } from '../types.js';
 import { nestedScope } from '../variables.js';
-import { advanceFanout, exceedsTolerance, fanoutCounts, newFanout, TOLERANCE_EXCEEDED } from './fanout.js';
-import { leaveWithResults } from './results.js';
+import { advanceFanout, exceedsTolerance, fanoutCounts, newFanout, TOLERANCE_EXCEEDED, waitingOutcome } from './fanout.js';
+import { leaveWithResult } from './results.js';
 import { errorOutcome } from './error-outcome.js';
 import { inspect, mockedError, type Mocked, type Outcome, type Scope, type StateContext } from './state-context.js';
 
@@ -65,7 +65,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
         reportMapRun(sc, { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed }, 'closed', 'SUCCEEDED');
       }
       sc.recorder.add('MapStateSucceeded');
-      return leaveWithResults(state, sc, progress.results);
+      return leaveWithResult(state, sc, progress.results);
     case 'failed': {
       if (distributed) {
         sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: progress.error, cause: progress.cause }) });
@@ -74,9 +74,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
       return { kind: 'error', failedEvent: 'MapStateFailed', fanout: progress.fanout, ...defined({ error: progress.error, cause: progress.cause }) };
     }
     case 'waiting':
-      return progress.more
-        ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout: progress.fanout } }
-        : { kind: 'suspend', patch: { fanout: progress.fanout } };
+      return waitingOutcome(progress.fanout, progress.more);
     default: {
       const unreachable: never = progress;
       throw new Error(`unknown progress ${JSON.stringify(unreachable)}`);
@@ -101,7 +99,7 @@ async function runMockedMap(state: MapState, sc: StateContext, mock: Mocked): Pr
   if (mock.kind === 'error') return mockedError(mock);
   fanout.failed = mock.failedIterations ?? 0;
   if (exceedsTolerance(fanout)) return { kind: 'error', ...TOLERANCE_EXCEEDED };
-  return leaveWithResults(state, sc, mock.result as unknown[]);
+  return leaveWithResult(state, sc, mock.result as unknown[]);
 }
 
 /** Reads the items and each iteration's input (after ItemSelector). */

@@ -2,8 +2,8 @@ import type { ParallelState } from '../../asl/types.js';
 import { applyInputPath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
 import { jsonata } from '../dataflow.js';
 import { nestedScope } from '../variables.js';
-import { advanceFanout, newFanout } from './fanout.js';
-import { leaveWithResults } from './results.js';
+import { advanceFanout, newFanout, waitingOutcome } from './fanout.js';
+import { leaveWithResult } from './results.js';
 import { inspect, mockedError, type Outcome, type StateContext } from './state-context.js';
 
 /** Parallel: every branch runs on the same input; the state's result is their outputs in branch order. */
@@ -23,7 +23,7 @@ export async function runParallel(state: ParallelState, sc: StateContext): Promi
     }
     // TestState: a mock stands for the branches' results (or their failure).
     const mock = sc.inspection?.mock;
-    if (mock) return mock.kind === 'error' ? mockedError(mock) : leaveWithResults(state, sc, mock.result as unknown[]);
+    if (mock) return mock.kind === 'error' ? mockedError(mock) : leaveWithResult(state, sc, mock.result as unknown[]);
     sc.recorder.add('ParallelStateStarted');
     fanout = newFanout(state.Branches.length, [input]);
   }
@@ -36,7 +36,7 @@ export async function runParallel(state: ParallelState, sc: StateContext): Promi
   switch (progress.kind) {
     case 'done':
       sc.recorder.add('ParallelStateSucceeded');
-      return leaveWithResults(state, sc, progress.results);
+      return leaveWithResult(state, sc, progress.results);
     case 'failed': {
       const outcome: Outcome = { kind: 'error', failedEvent: 'ParallelStateFailed', fanout: progress.fanout };
       if (progress.error !== undefined) outcome.error = progress.error;
@@ -44,9 +44,7 @@ export async function runParallel(state: ParallelState, sc: StateContext): Promi
       return outcome;
     }
     case 'waiting':
-      return progress.more
-        ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout: progress.fanout } }
-        : { kind: 'suspend', patch: { fanout: progress.fanout } };
+      return waitingOutcome(progress.fanout, progress.more);
     default: {
       const unreachable: never = progress;
       throw new Error(`unknown progress ${JSON.stringify(unreachable)}`);

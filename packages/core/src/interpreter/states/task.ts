@@ -1,11 +1,12 @@
 import type { TaskState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
-import { applyInputPath, applyOutputPath, applyResultPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
-import { evaluateAssign, exit, jsonata, jsonataExit } from '../dataflow.js';
+import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { jsonata } from '../dataflow.js';
 import { payload } from '../recorder.js';
 import type { PendingTask, TaskIntegration } from '../types.js';
-import { inspect, mockedError, successor, type Mocked, type Outcome, type StateContext } from './state-context.js';
+import { leaveWithResult } from './results.js';
+import { inspect, mockedError, type Mocked, type Outcome, type StateContext } from './state-context.js';
 
 const ACTIVITY_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:activity:.+$/;
 
@@ -190,18 +191,9 @@ async function runMocked(state: TaskState, sc: StateContext, mock: Mocked): Prom
   return finish(state, sc, mock.result);
 }
 
-async function finish(state: TaskState, sc: StateContext, result: unknown): Promise<Outcome> {
+function finish(state: TaskState, sc: StateContext, result: unknown): Promise<Outcome> {
   inspect(sc, 'result', result);
-  if (sc.language === 'JSONata') return jsonataExit(sc, state, result, successor(state), { result });
-  const paths = sc.paths(sc.cursor.task?.token);
-  if (state.ResultSelector !== undefined) result = evaluatePayloadTemplate(state.ResultSelector, result, paths, 'ResultSelector');
-  inspect(sc, 'afterResultSelector', result);
-  // Assign reads the selected result before ResultPath merges it into the input.
-  const assigned = await evaluateAssign(state.Assign, sc, result);
-  const afterResultPath = applyResultPath(state.ResultPath, sc.cursor.input, result);
-  inspect(sc, 'afterResultPath', afterResultPath);
-  const output = applyOutputPath(state.OutputPath, afterResultPath, paths);
-  return exit(output, successor(state), assigned);
+  return leaveWithResult(state, sc, result, sc.cursor.task?.token);
 }
 
 /** TimeoutSeconds / HeartbeatSeconds in JSONata mode: a positive integer literal or expression. */
