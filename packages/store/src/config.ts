@@ -23,6 +23,19 @@ export interface Config {
   httpConnectionsPath?: string;
   /** Base URL of a Lambda-compatible Invoke API (LAMBDA_ENDPOINT); unset: Lambda Tasks fail at once. */
   lambdaEndpoint?: string;
+  /** Where the AWS SDK integrations (sqs, sns, dynamodb, events, aws-sdk:*) send their calls. */
+  aws: AwsConfig;
+}
+
+export interface AwsConfig {
+  /** AWS_REGION, else AWS_DEFAULT_REGION, else SFN_REGION. */
+  region: string;
+  /** AWS_ENDPOINT_URL: every service's endpoint unless a service has its own. */
+  endpoint?: string;
+  /** AWS_ENDPOINT_URL_<SERVICE> by <SERVICE> (the SDK's service id in upper case, spaces as `_`: SQS, DYNAMODB, SECRETS_MANAGER). */
+  endpoints: Record<string, string>;
+  /** Credentials are set in the environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, web identity, container credentials). */
+  credentials: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -48,10 +61,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: int('METRICS_PORT', 9464, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     httpTimeoutMs: int('SFN_HTTP_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
+    aws: awsConfig(env),
   };
   if (env.SFN_MOCK_CONFIG) config.mockConfigPath = env.SFN_MOCK_CONFIG;
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
   if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
   return config;
+}
+
+/** The SDK's own variables; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops the endpoint ones, as in the SDK. */
+function awsConfig(env: NodeJS.ProcessEnv): AwsConfig {
+  const aws: AwsConfig = {
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || env.SFN_REGION || 'us-east-1',
+    endpoints: {},
+    credentials: ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'].some((k) => !!env[k]),
+  };
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return aws;
+  for (const [key, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (key === 'AWS_ENDPOINT_URL') aws.endpoint = value.replace(/\/+$/, '');
+    else if (key.startsWith('AWS_ENDPOINT_URL_')) aws.endpoints[key.slice('AWS_ENDPOINT_URL_'.length)] = value.replace(/\/+$/, '');
+  }
+  return aws;
 }
