@@ -125,8 +125,15 @@ export class ExecutionStore {
       set.by = producer;
       cursor = encodeCursor(result.cursor!);
       // Tasks pending after the step: new ones are scheduled, answered or cancelled ones go.
-      const after = new Set([...pendingTasks(result.cursor!)].map((t) => nonceOf(t.token)));
-      for (const nonce of after) if (!rec.tasks[nonce]) set[`t:${nonce}`] = 'scheduled';
+      const pending = [...pendingTasks(result.cursor!)];
+      const after = new Set(pending.map((t) => nonceOf(t.token)));
+      for (const task of pending) {
+        const nonce = nonceOf(task.token);
+        if (rec.tasks[nonce]) continue;
+        set[`t:${nonce}`] = 'scheduled';
+        // What SendTask* needs for activity metrics, so it reads a few fields, not the cursor.
+        if (task.resource.includes(':activity:')) set[`a:${nonce}`] = `${task.scheduledAt}|${task.resource.slice(task.resource.lastIndexOf(':') + 1)}`;
+      }
       for (const nonce of before) if (!after.has(nonce)) del.push(...taskFields(nonce));
     }
     const args: (string | number)[] = [rec.seq, rec.version ?? 0, cursor, events.length, ...events, del.length, ...del];
@@ -139,6 +146,23 @@ export class ExecutionStore {
   async forget(arn: string): Promise<void> {
     const id = executionId(arn);
     await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id));
+  }
+
+  /**
+   * A pending task's state, read without loading the execution: undefined when the execution is
+   * not running or the task is not pending. `activity` and `scheduledAt` for activity tasks.
+   */
+  async pendingTask(arn: string, nonce: string): Promise<(PendingTaskState & { activity?: string; scheduledAt?: number }) | undefined> {
+    const [status, state, start, scheduled] = await this.h.redis.hmget(keys.execution(executionId(arn)), 'status', `t:${nonce}`, `s:${nonce}`, `a:${nonce}`);
+    if (status !== 'RUNNING' || !state) return undefined;
+    const task: PendingTaskState & { activity?: string; scheduledAt?: number } = { state: state as PendingTaskState['state'] };
+    if (start) task.start = Number(start);
+    if (scheduled) {
+      const bar = scheduled.indexOf('|');
+      task.scheduledAt = Number(scheduled.slice(0, bar));
+      task.activity = scheduled.slice(bar + 1);
+    }
+    return task;
   }
 
   /** GetActivityTask took this task: ActivityStarted goes to history once. */
@@ -244,7 +268,7 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `mn:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`];
 
 /** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
 export function* frames(cursor: Cursor, path: number[] = []): Generator<{ cursor: Cursor; path: number[] }> {

@@ -1,5 +1,5 @@
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
-import { decodeTaskToken, frames, type ExecutionRecord, type StepJob } from '@redstep/store';
+import { decodeTaskToken, type PendingTaskState, type StepJob } from '@redstep/store';
 import type { ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
 import { requireActivity } from './activities.js';
@@ -50,27 +50,24 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
 }
 
 /** Activity run time (handed out to closed) and total time (scheduled to closed) of a task closing now. */
-function observeClosed(ctx: ApiContext, rec: ExecutionRecord, nonce: string, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
-  const task = rec.cursor && [...frames(rec.cursor)].find((f) => f.cursor.task && decodeTaskToken(f.cursor.task.token)?.nonce === nonce)?.cursor.task;
-  if (!task) return;
-  const activity = task.resource.slice(task.resource.lastIndexOf(':') + 1);
+function observeClosed(ctx: ApiContext, task: PendingTaskState & { activity?: string; scheduledAt?: number }, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
+  const { activity } = task;
+  if (activity === undefined) return;
   const now = ctx.now();
   const m = ctx.metrics;
   m[outcome].inc({ activity });
-  const start = rec.tasks[nonce]?.start;
-  if (start !== undefined) m.activityRunTime.observe({ activity }, (now - start) / 1000);
-  m.activityTime.observe({ activity }, (now - task.scheduledAt) / 1000);
+  if (task.start !== undefined) m.activityRunTime.observe({ activity }, (now - task.start) / 1000);
+  if (task.scheduledAt !== undefined) m.activityTime.observe({ activity }, (now - task.scheduledAt) / 1000);
 }
 
 /** The pending task a token names, or AWS's error for a token that is bad or no longer pending. */
 async function pendingTask(ctx: ApiContext, token: string) {
   const decoded = decodeTaskToken(token);
   if (!decoded) throw new InvalidToken('Invalid Token: \'Invalid token\'');
-  const rec = await ctx.executions.load(decoded.arn);
-  if (!rec || rec.status !== 'RUNNING' || !rec.tasks[decoded.nonce]) {
-    throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
-  }
-  return { ...decoded, rec };
+  // A few hash fields, not the whole execution: every answer of an activity worker comes here.
+  const task = await ctx.executions.pendingTask(decoded.arn, decoded.nonce);
+  if (!task) throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+  return { ...decoded, task };
 }
 
 export function sendTaskSuccess(ctx: ApiContext) {
@@ -81,23 +78,23 @@ export function sendTaskSuccess(ctx: ApiContext) {
     } catch (e) {
       throw new InvalidOutput(`Invalid Output: '${(e as Error).message}'`);
     }
-    const { arn, nonce, rec } = await pendingTask(ctx, str(body, 'taskToken'));
+    const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
     await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
-    observeClosed(ctx, rec, nonce, 'activitiesSucceeded');
+    observeClosed(ctx, task, 'activitiesSucceeded');
     return {};
   };
 }
 
 export function sendTaskFailure(ctx: ApiContext) {
   return async (body: Body) => {
-    const { arn, nonce, rec } = await pendingTask(ctx, str(body, 'taskToken'));
+    const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
     const job: StepJob = { k: 'taskFailed', e: arn, w: nonce };
     const error = optStr(body, 'error');
     const cause = optStr(body, 'cause');
     if (error !== undefined) job.error = error;
     if (cause !== undefined) job.cause = cause;
     await ctx.queue.add(job);
-    observeClosed(ctx, rec, nonce, 'activitiesFailed');
+    observeClosed(ctx, task, 'activitiesFailed');
     return {};
   };
 }
