@@ -153,12 +153,19 @@ export class StepProcessor {
       );
       const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake: action.wake, now };
       const limits: Record<string, MapRunLimits> = this.deps.mapRuns && rec.cursor?.fanout ? await this.deps.mapRuns.limits(rec.arn) : {};
-      result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
-        newToken: () => newTaskToken(rec.arn),
-        activityExists: (arn) => existing.has(arn),
-        mapRunLimits: (arn) => limits[arn],
-        onMapRun: (update) => mapRunUpdates.push(update),
-      });
+      try {
+        result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
+          newToken: () => newTaskToken(rec.arn),
+          activityExists: (arn) => existing.has(arn),
+          mapRunLimits: (arn) => limits[arn],
+          onMapRun: (update) => mapRunUpdates.push(update),
+        });
+      } catch (e) {
+        // A fault of the interpreter itself would fail again on every retry: fail the execution
+        // (never leave it running forever) and say so in the log.
+        this.deps.log?.error({ executionArn: rec.arn, state: rec.cursor?.state, err: String((e as Error)?.stack ?? e) }, 'interpreter fault');
+        result = closeFromOutside('fail', rec.seq, now, { error: 'States.Runtime', cause: `Internal error while running the execution: ${(e as Error)?.message ?? String(e)}` });
+      }
       // Express executions end after five minutes at most, as on AWS.
       const timeoutSeconds = loaded.definition.TimeoutSeconds ?? (isExpress(rec.arn) ? EXPRESS_LIMIT_SECONDS : undefined);
       if (action.wake.kind === 'start' && timeoutSeconds !== undefined) {

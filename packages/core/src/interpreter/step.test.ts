@@ -174,3 +174,14 @@ describe('context object', () => {
     expect(output(r)).toEqual({ c: { Name: 'P', EnteredTime: new Date(1000).toISOString() } });
   });
 });
+
+describe('closing from outside', () => {
+  it('a fault of the interpreter fails the execution with States.Runtime after the last event', async () => {
+    const { closeFromOutside } = await import('./step.js');
+    const r = closeFromOutside('fail', 7, 5000, { error: 'States.Runtime', cause: 'Internal error while running the execution: boom' });
+    expect(r.closing).toEqual({ status: 'FAILED', error: 'States.Runtime', cause: 'Internal error while running the execution: boom' });
+    expect(r.events).toEqual([
+      expect.objectContaining({ id: 8, previousEventId: 7, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'States.Runtime', cause: 'Internal error while running the execution: boom' } }),
+    ]);
+  });
+});

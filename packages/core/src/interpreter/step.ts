@@ -238,9 +238,9 @@ function failureDetails(error: string | undefined, cause: string | undefined): R
   return details;
 }
 
-/** Closes a running execution from outside the interpreter: StopExecution or its own TimeoutSeconds. */
+/** Closes a running execution from outside the interpreter: StopExecution, its own TimeoutSeconds, or a fault of the interpreter. */
 export function closeFromOutside(
-  kind: 'abort' | 'timeout',
+  kind: 'abort' | 'timeout' | 'fail',
   lastEventId: number,
   now: number,
   detail: { error?: string; cause?: string } = {},
@@ -249,6 +249,10 @@ export function closeFromOutside(
   if (kind === 'abort') {
     recorder.add('ExecutionAborted', { executionAbortedEventDetails: failureDetails(detail.error, detail.cause) }, 0);
     return { events: recorder.events, closing: { status: 'ABORTED', ...detail }, suspensions: [] };
+  }
+  if (kind === 'fail') {
+    recorder.add('ExecutionFailed', { executionFailedEventDetails: failureDetails(detail.error, detail.cause) });
+    return { events: recorder.events, closing: { status: 'FAILED', ...detail }, suspensions: [] };
   }
   // AWS records a timed-out execution without an error or a cause.
   recorder.add('ExecutionTimedOut', { executionTimedOutEventDetails: failureDetails(detail.error, detail.cause) });
