@@ -17,6 +17,7 @@ import {
 import { encodeEvent, notifyParent, startExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
+import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
 import { redriveStatus } from './redrive.js';
@@ -113,8 +114,8 @@ export function describeStateMachineForExecution(ctx: ApiContext) {
       definition,
       roleArn: rec.roleArn,
       updateDate: epochSeconds(sm?.createdAt ?? rec.startDate),
-      loggingConfiguration: sm?.loggingConfiguration ? JSON.parse(sm.loggingConfiguration) : { level: 'OFF', includeExecutionData: false },
-      tracingConfiguration: sm?.tracingConfiguration ? JSON.parse(sm.tracingConfiguration) : { enabled: false },
+      loggingConfiguration: sm?.loggingConfiguration ? JSON.parse(sm.loggingConfiguration) : DEFAULT_LOGGING,
+      tracingConfiguration: sm?.tracingConfiguration ? JSON.parse(sm.tracingConfiguration) : DEFAULT_TRACING,
     };
   };
 }

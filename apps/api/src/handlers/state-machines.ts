@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { MissingRequiredParameter, parseArnOf, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist, variableReferences } from '@redstep/core';
+import { MissingRequiredParameter, parseArnOf, parseDefinition, StateMachineAlreadyExists, StateMachineDoesNotExist } from '@redstep/core';
 import type { StateMachineRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
+import { defined, describeMachine } from './describe-machine.js';
 import { checkLoggingConfiguration, checkVersionDescription } from './configuration.js';
 import { arns, checkName, createTags, page, pageToken, str, optStr } from './common.js';
 import { describeVersion, publishVersion, versionArnOf } from './versions.js';
 
 type Body = Record<string, unknown>;
 
-const DEFAULT_LOGGING = { level: 'OFF', includeExecutionData: false };
-const DEFAULT_TRACING = { enabled: false };
 
 export async function requireStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
   // A version or alias ARN names no state machine here (AWS answers StateMachineDoesNotExist).
@@ -74,22 +73,15 @@ export function describeStateMachine(ctx: ApiContext) {
     const arn = str(body, 'stateMachineArn');
     if (parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias').kind === 'stateMachineVersion') return describeVersion(ctx, arn);
     const rec = await requireStateMachine(ctx, arn);
-    const out: Record<string, unknown> = {
-      stateMachineArn: rec.arn,
+    return describeMachine({
+      arn: rec.arn,
       name: rec.name,
-      status: 'ACTIVE',
+      type: rec.type,
       definition: rec.definition,
       roleArn: rec.roleArn,
-      type: rec.type,
-      creationDate: epochSeconds(rec.createdAt),
-      loggingConfiguration: rec.loggingConfiguration ? JSON.parse(rec.loggingConfiguration) : DEFAULT_LOGGING,
-      tracingConfiguration: rec.tracingConfiguration ? JSON.parse(rec.tracingConfiguration) : DEFAULT_TRACING,
-    };
-    if (rec.revisionId) out.revisionId = rec.revisionId;
-    if (rec.description !== undefined) out.description = rec.description;
-    const refs = variableReferences(JSON.parse(rec.definition));
-    if (refs) out.variableReferences = refs;
-    return out;
+      createdAt: rec.createdAt,
+      ...defined({ logging: rec.loggingConfiguration, tracing: rec.tracingConfiguration, revisionId: rec.revisionId, description: rec.description }),
+    });
   };
 }
 

@@ -6,11 +6,11 @@ import {
   stateMachineAliasArn,
   stateMachineArn,
   stateMachineVersionArn,
-  variableReferences,
   type ArnScope,
 } from '@redstep/core';
 import type { StateMachineRecord, VersionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
+import { defined, describeMachine } from './describe-machine.js';
 import { optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
 
@@ -19,8 +19,6 @@ type Body = Record<string, unknown>;
 /** AWS allows this many versions per state machine. */
 export const MAX_VERSIONS = 1000;
 
-const DEFAULT_LOGGING = { level: 'OFF', includeExecutionData: false };
-const DEFAULT_TRACING = { enabled: false };
 
 export function scopeOf(ctx: ApiContext): ArnScope {
   return { partition: 'aws', region: ctx.config.region, account: ctx.config.accountId };
@@ -125,22 +123,15 @@ export async function describeVersion(ctx: ApiContext, arn: string): Promise<Rec
   const v = await ctx.versions.get(sm.name, parsed.version);
   if (!v) throw doesNotExist(arn);
   const definition = (await ctx.stateMachines.getDefinition(v.sha)) ?? '';
-  const out: Record<string, unknown> = {
-    stateMachineArn: versionArnOf(ctx, sm.name, v.n),
+  return describeMachine({
+    arn: versionArnOf(ctx, sm.name, v.n),
     name: sm.name,
-    status: 'ACTIVE',
+    type: sm.type,
     definition,
     roleArn: v.role,
-    type: sm.type,
-    creationDate: epochSeconds(v.created),
-    loggingConfiguration: v.logging ? JSON.parse(v.logging) : DEFAULT_LOGGING,
-    tracingConfiguration: v.tracing ? JSON.parse(v.tracing) : DEFAULT_TRACING,
-  };
-  if (v.rev) out.revisionId = v.rev;
-  if (v.desc !== undefined) out.description = v.desc;
-  const refs = variableReferences(JSON.parse(definition));
-  if (refs) out.variableReferences = refs;
-  return out;
+    createdAt: v.created,
+    ...defined({ logging: v.logging, tracing: v.tracing, revisionId: v.rev, description: v.desc }),
+  });
 }
 
 export function publishStateMachineVersion(ctx: ApiContext) {

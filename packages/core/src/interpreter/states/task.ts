@@ -57,15 +57,7 @@ async function schedule(state: TaskState, sc: StateContext): Promise<Outcome> {
       heartbeatInSeconds: heartbeatSeconds,
     }),
   });
-  const pending: PendingTask = defined({
-    token,
-    resource: state.Resource,
-    input: text,
-    scheduledAt: sc.now,
-    scheduledEventId: event.id,
-    timeoutSeconds,
-    heartbeatSeconds,
-  });
+  const pending = pendingTask(state, sc, { token, text, eventId: event.id, timeoutSeconds, heartbeatSeconds });
   return { kind: 'suspend', suspension: { kind: 'activity', task: pending }, patch: { task: pending } };
 }
 
@@ -161,16 +153,7 @@ async function runIntegration(state: TaskState, sc: StateContext, integration: T
     });
     recorder.add('LambdaFunctionStarted');
   }
-  const pending: PendingTask = defined({
-    token,
-    resource: state.Resource,
-    input: text,
-    scheduledAt: sc.now,
-    scheduledEventId: event.id,
-    timeoutSeconds,
-    heartbeatSeconds,
-    integration,
-  });
+  const pending = pendingTask(state, sc, { token, text, eventId: event.id, timeoutSeconds, heartbeatSeconds, integration });
   return { kind: 'suspend', suspension: { kind: 'invoke', task: pending }, patch: { task: pending } };
 }
 
@@ -215,6 +198,24 @@ function seconds(literal: number | string | undefined, path: string | undefined,
     throw new StatesError('States.Runtime', `The ${field} parameter does not reference a valid positive integer: ${path} == ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** The task a Task state waits on once scheduled: an activity's or a service call's. */
+function pendingTask(
+  state: TaskState,
+  sc: StateContext,
+  t: { token: string; text: string; eventId: number; timeoutSeconds?: number; heartbeatSeconds?: number; integration?: TaskIntegration },
+): PendingTask {
+  return defined({
+    token: t.token,
+    resource: state.Resource,
+    input: t.text,
+    scheduledAt: sc.now,
+    scheduledEventId: t.eventId,
+    timeoutSeconds: t.timeoutSeconds,
+    heartbeatSeconds: t.heartbeatSeconds,
+    integration: t.integration,
+  }) as PendingTask;
 }
 
 /** Drops undefined members so optional details do not appear as keys. */
