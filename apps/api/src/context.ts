@@ -1,5 +1,5 @@
 import type { Config, RedisHandle } from '@redstep/store';
-import { ActivityStore, AliasStore, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, VersionStore, type Metrics } from '@redstep/store';
+import { ActivityStore, AliasStore, DefinitionCache, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, VersionStore, type Metrics } from '@redstep/store';
 import { MapRunStore } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
@@ -7,6 +7,8 @@ import { BlockingPool } from './blocking-pool.js';
 export interface ApiContext {
   config: Config;
   stateMachines: StateMachineStore;
+  /** Parsed definitions by content hash (immutable, so never stale). */
+  definitions: DefinitionCache;
   versions: VersionStore;
   aliases: AliasStore;
   executions: ExecutionStore;
@@ -25,9 +27,11 @@ export interface ApiContext {
 }
 
 export function createContext(config: Config, handle: RedisHandle): ApiContext {
+  const stateMachines = new StateMachineStore(handle);
   return {
     config,
-    stateMachines: new StateMachineStore(handle),
+    stateMachines,
+    definitions: new DefinitionCache(stateMachines),
     versions: new VersionStore(handle),
     aliases: new AliasStore(handle),
     executions: new ExecutionStore(handle),

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ApiError,
   ERROR_CLASSES,
@@ -12,34 +12,99 @@ import {
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
+/** Far above AWS's own request limits (256 KiB payloads); a larger body is refused unread. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** A handler gets the validated request body and returns the response body. */
 export type Handler = (body: Record<string, unknown>) => Promise<unknown>;
 
+/** What the protocol reports of each request once its answer is written. */
+export interface RequestOutcome {
+  action: string;
+  status: number;
+  errorCode: string | undefined;
+  seconds: number;
+}
+
+export interface ProtocolHooks {
+  /** A request arrived; `action` is a known action name or 'unknown'. */
+  begin(action: string, requestId: string): void;
+  /** Its answer went out (or its connection closed first). */
+  end(outcome: RequestOutcome, requestId: string): void;
+  /** A server fault, with the stack, for the error log. */
+  fault(entry: Record<string, unknown>): void;
+  newRequestId(): string;
+}
+
 /**
  * The AWS JSON 1.0 protocol: `POST /` with `X-Amz-Target: AWSStepFunctions.<Action>`, a JSON
  * body validated against the service model, and errors as `{"__type", "message"}` with the
- * code also in `x-amzn-ErrorType` (where AWS clients look first).
+ * code also in `x-amzn-ErrorType` (where AWS clients look first). A plain node handler: this is
+ * every API call's path, so it skips express's routing and body parsing.
  */
-export function awsJsonProtocol(handlers: Record<string, Handler>, log: (entry: Record<string, unknown>) => void) {
-  return async (req: Request, res: Response, _next: NextFunction): Promise<void> => {
-    const target = req.header('x-amz-target') ?? '';
-    const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    res.locals.action = action || 'unknown';
-    try {
-      const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
-      if (!handler) throw new UnknownOperationException('');
-      const body = decodeBody(req.body as Buffer | undefined);
-      validateRequest(action, body);
-      const out = await handler(body);
-      res.status(200).type(CONTENT_TYPE).send(typeof out === 'string' ? out : JSON.stringify(out ?? {}));
-    } catch (e) {
+export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: ProtocolHooks) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const target = req.headers['x-amz-target'];
+    const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const handler = Object.hasOwn(handlers, name) ? handlers[name] : undefined;
+    const action = handler ? name : 'unknown';
+    const requestId = hooks.newRequestId();
+    res.setHeader('x-amzn-RequestId', requestId);
+    hooks.begin(action, requestId);
+    const started = performance.now();
+    let errorCode: string | undefined;
+    res.once('close', () => hooks.end({ action, status: res.statusCode, errorCode, seconds: (performance.now() - started) / 1000 }, requestId));
+    const fail = (e: unknown) => {
       const err = toAwsError(e);
-      if (err.httpStatus >= 500) log({ level: 'error', msg: 'request failed', action, err: String((e as Error)?.stack ?? e) });
-      res.locals.errorCode = err.code;
-      res.status(err.httpStatus).set('x-amzn-ErrorType', err.code).type(CONTENT_TYPE).send(JSON.stringify(err.toBody()));
-    }
+      if (err.httpStatus >= 500) hooks.fault({ msg: 'request failed', requestId, action, err: String((e as Error)?.stack ?? e) });
+      errorCode = err.code;
+      res.setHeader('x-amzn-ErrorType', err.code);
+      reply(res, err.httpStatus, JSON.stringify(err.toBody()));
+    };
+    readBody(req).then(
+      async (raw) => {
+        try {
+          if (raw === undefined) {
+            errorCode = 'RequestEntityTooLarge';
+            res.setHeader('x-amzn-ErrorType', errorCode);
+            reply(res, 413, JSON.stringify({ __type: errorCode, message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }));
+            return;
+          }
+          if (!handler) throw new UnknownOperationException('');
+          const body = decodeBody(raw);
+          validateRequest(name, body);
+          const out = await handler(body);
+          reply(res, 200, typeof out === 'string' ? out : JSON.stringify(out ?? {}));
+        } catch (e) {
+          fail(e);
+        }
+      },
+      () => res.destroy(),
+    );
   };
+}
+
+/** The whole body, or undefined once it passes MAX_BODY_BYTES (the rest is drained unread). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) over = true;
+      else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(over ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Writes a JSON answer with its length. */
+function reply(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function decodeBody(raw: Buffer | undefined): Record<string, unknown> {

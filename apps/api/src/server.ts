@@ -1,11 +1,10 @@
 import express from 'express';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { createLogger, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
-import { awsJsonProtocol, type Handler } from './protocol.js';
+import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
 import * as ex from './handlers/executions.js';
 import * as act from './handlers/activities.js';
@@ -70,31 +69,29 @@ export function handlers(ctx: ApiContext): Record<string, Handler> {
  * counts and times it by action and error code (unknown actions share one label), and logs it:
  * server faults as errors, client faults at info, successes at debug.
  */
-function observeRequests(ctx: ApiContext, table: Record<string, Handler>, log: Logger, inFlight: { count: number }) {
+function observeRequests(ctx: ApiContext, log: Logger, inFlight: { count: number }): ProtocolHooks {
   const m = ctx.metrics;
-  return (req: Request, res: Response, next: NextFunction) => {
-    inFlight.count++;
-    const target = req.header('x-amz-target') ?? '';
-    const name = target.slice(target.indexOf('.') + 1);
-    const action = Object.hasOwn(table, name) ? name : 'unknown';
-    const requestId = randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader('x-amzn-RequestId', requestId);
-    m.apiInFlight.inc({ action });
-    const started = performance.now();
-    res.once('close', () => {
+  return {
+    newRequestId: randomUUID,
+    begin(action) {
+      inFlight.count++;
+      m.apiInFlight.inc({ action });
+    },
+    end({ action, status, errorCode, seconds }, requestId) {
       inFlight.count--;
-      const seconds = (performance.now() - started) / 1000;
-      const errorCode = (res.locals.errorCode as string | undefined) ?? 'none';
       m.apiRequestDuration.observe({ action }, seconds);
       m.apiInFlight.dec({ action });
-      m.apiRequests.inc({ action, error_code: errorCode });
-      const entry = { requestId, action, status: res.statusCode, errorCode, ms: Math.round(seconds * 1000) };
-      if (res.statusCode >= 500) log.error(entry, 'request failed');
-      else if (res.statusCode >= 400) log.info(entry, 'request refused');
-      else log.debug(entry, 'request');
-    });
-    next();
+      m.apiRequests.inc({ action, error_code: errorCode ?? 'none' });
+      if (status >= 400 || log.isLevelEnabled('debug')) {
+        const entry = { requestId, action, status, errorCode: errorCode ?? 'none', ms: Math.round(seconds * 1000) };
+        if (status >= 500) log.error(entry, 'request failed');
+        else if (status >= 400) log.info(entry, 'request refused');
+        else log.debug(entry, 'request');
+      }
+    },
+    fault(entry) {
+      log.error(entry, String(entry.msg ?? 'request failed'));
+    },
   };
 }
 
@@ -109,6 +106,9 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   const ctx = createContext(config, handle);
   const app = express();
   app.disable('x-powered-by');
+  // AWS sends no ETag, and no action reads a query string: skip hashing every body and parsing every URL.
+  app.set('etag', false);
+  app.set('query parser', false);
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     try {
@@ -124,12 +124,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   });
   const table = handlers(ctx);
   const inFlight = { count: 0 };
-  app.post(
-    '/',
-    observeRequests(ctx, table, log, inFlight),
-    express.raw({ type: () => true, limit: '2mb' }),
-    awsJsonProtocol(table, (entry) => log.error(entry, String(entry.msg ?? 'request failed'))),
-  );
+  const aws = awsJsonProtocol(table, observeRequests(ctx, log, inFlight));
   const stopSampling = sampleQueue(ctx.queue, ctx.metrics);
   const sampleActivities = setInterval(() => {
     ctx.activities.waitingCounts().then(
@@ -140,9 +135,9 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
     );
   }, 5_000);
   sampleActivities.unref();
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-  });
+  // Every API call is `POST /`: it goes straight to the protocol; express serves the rest.
+  const server = createServer((req, res) => (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')) ? aws(req, res) : app(req, res)));
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as { port: number }).port;
   return {

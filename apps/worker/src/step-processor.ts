@@ -16,9 +16,8 @@ import {
   type StepJob,
   type StepQueue,
 } from '@redstep/store';
-import type { MapRunStore } from '@redstep/store';
+import type { DefinitionCache, MapRunStore } from '@redstep/store';
 import type { MapRunLimits, MapRunUpdate } from '@redstep/core';
-import type { DefinitionCache } from './definitions.js';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
 

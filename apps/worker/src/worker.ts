@@ -15,8 +15,7 @@ import {
   type RedisHandle,
   type StepJob,
 } from '@redstep/store';
-import { MapRunStore } from '@redstep/store';
-import { DefinitionCache } from './definitions.js';
+import { DefinitionCache, MapRunStore } from '@redstep/store';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
 import { RetryLater, StepProcessor } from './step-processor.js';

@@ -15,3 +15,4 @@ export * from './redrive.js';
 export * from './log.js';
 export * from './start-execution.js';
 export * from './nested.js';
+export * from './definitions.js';

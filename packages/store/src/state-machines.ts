@@ -17,6 +17,9 @@ export interface StateMachineRecord {
   tracingConfiguration?: string;
 }
 
+/** What starting an execution needs of a machine: no definition text, no configuration. */
+export type StateMachineHead = Pick<StateMachineRecord, 'arn' | 'name' | 'type' | 'definitionSha' | 'roleArn'>;
+
 export function definitionSha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -47,6 +50,13 @@ export class StateMachineStore {
   async get(name: string): Promise<StateMachineRecord | undefined> {
     const f = await this.h.redis.hgetall(keys.stateMachine(name));
     return f.arn ? fromFields(f) : undefined;
+  }
+
+  /** The machine's identity, type, definition hash and role (StartExecution's lookup: a few short fields, not the definition). */
+  async head(name: string): Promise<StateMachineHead | undefined> {
+    const [arn, type, sha, role] = await this.h.redis.hmget(keys.stateMachine(name), 'arn', 'type', 'sha', 'role');
+    if (!arn) return undefined;
+    return { arn, name, type: type as StateMachineHead['type'], definitionSha: sha!, roleArn: role! };
   }
 
   async update(rec: StateMachineRecord): Promise<void> {

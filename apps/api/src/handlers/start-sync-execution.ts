@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   expressExecutionArn,
+  StateMachineDoesNotExist,
   StateMachineTypeNotSupported,
   step,
   type Closing,
@@ -50,9 +51,10 @@ export function startSyncExecution(ctx: ApiContext) {
     };
     const labels = { state_machine: sm.name, type: 'EXPRESS' };
     ctx.metrics.executionsStarted.inc(labels);
-    // A version or alias runs that version's definition; the machine's own is the current revision.
-    const definitionText = target.definitionSha === sm.definitionSha ? sm.definition : ((await ctx.stateMachines.getDefinition(target.definitionSha)) ?? sm.definition);
-    const closing = await runToEnd(JSON.parse(definitionText) as StateMachineDefinition, execution, ctx);
+    // The revision, version or alias target's definition, parsed once per content hash.
+    const loaded = await ctx.definitions.get(target.definitionSha);
+    if (!loaded) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${sm.arn}'`);
+    const closing = await runToEnd(loaded.definition, execution, ctx);
     const stop = ctx.now();
     observeExpress(ctx, labels, closing.status, (stop - execution.startTime) / 1000);
     const out: Record<string, unknown> = {

@@ -8,7 +8,7 @@ import {
   stateMachineVersionArn,
   type ArnScope,
 } from '@redstep/core';
-import type { StateMachineRecord, VersionRecord } from '@redstep/store';
+import type { StateMachineHead, StateMachineRecord, VersionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { defined, describeMachine } from './describe-machine.js';
 import { optStr, page, pageToken, str } from './common.js';
@@ -64,7 +64,7 @@ export async function publishVersion(
 
 /** What StartExecution runs for a state machine, version or alias ARN. */
 export interface ExecutionTarget {
-  sm: StateMachineRecord;
+  sm: StateMachineHead;
   definitionSha: string;
   roleArn: string;
   versionArn?: string;
@@ -73,7 +73,10 @@ export interface ExecutionTarget {
 
 /** The machine a qualified ARN names, or StateMachineDoesNotExist naming the ARN as given. */
 async function baseMachine(ctx: ApiContext, name: string, scope: ArnScope, arn: string): Promise<StateMachineRecord> {
-  const sm = await ctx.stateMachines.get(name);
+  return checkBase(await ctx.stateMachines.get(name), name, scope, arn);
+}
+
+function checkBase<T extends StateMachineHead>(sm: T | undefined, name: string, scope: ArnScope, arn: string): T {
   if (!sm || sm.arn !== stateMachineArn(scope, name)) throw doesNotExist(arn);
   return sm;
 }
@@ -85,10 +88,11 @@ async function baseMachine(ctx: ApiContext, name: string, scope: ArnScope, arn: 
 export async function resolveExecutionTarget(ctx: ApiContext, arn: string): Promise<ExecutionTarget> {
   const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias');
   if (parsed.kind === 'stateMachine') {
-    const sm = await requireStateMachine(ctx, arn);
+    const sm = await ctx.stateMachines.head(parsed.name);
+    if (!sm || sm.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
     return { sm, definitionSha: sm.definitionSha, roleArn: sm.roleArn };
   }
-  const sm = await baseMachine(ctx, parsed.name, parsed.scope, arn);
+  const sm = checkBase(await ctx.stateMachines.head(parsed.name), parsed.name, parsed.scope, arn);
   let n: number;
   let aliasArn: string | undefined;
   if (parsed.kind === 'stateMachineVersion') {

@@ -1,5 +1,5 @@
 import type { StateMachineDefinition, TaskState, State } from '@redstep/core';
-import type { StateMachineStore } from '@redstep/store';
+import type { StateMachineStore } from './state-machines.js';
 
 export interface LoadedDefinition {
   definition: StateMachineDefinition;
