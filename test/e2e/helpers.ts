@@ -31,7 +31,7 @@ export async function rawCall(endpoint: string, target: string | undefined, body
   } catch {
     json = undefined;
   }
-  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), json, text };
+  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), requestId: res.headers.get('x-amzn-requestid'), json, text };
 }
 
 export const passMachine = (result: unknown = 'ok') => JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });

@@ -74,4 +74,21 @@ describe('AWS JSON 1.0 protocol', () => {
     expect(body.activityArn).toMatch(/^arn:aws:states:us-east-1:\d{12}:activity:proto-/);
     expect(typeof body.creationDate).toBe('number');
   });
+
+  test('a body over 2 MiB is refused with 413 unread, and the endpoint keeps answering', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) });
+    const res = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.CreateActivity', big);
+    expect(res.status).toBe(413);
+    expect(res.errorType).toBe('RequestEntityTooLarge');
+    const after = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.ListActivities', '{}');
+    expect(after.status).toBe(200);
+  });
+
+  test('every answer, success or error, carries its own x-amzn-RequestId', async () => {
+    const ok = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.ListActivities', '{}');
+    const bad = await rawCall(cluster.api.endpoint, 'AWSStepFunctions.NoSuchAction', '{}');
+    expect(ok.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ok.requestId).not.toBe(bad.requestId);
+  });
 });
