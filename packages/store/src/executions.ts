@@ -86,12 +86,16 @@ export class ExecutionStore {
     return meta.org === undefined ? { status, input: meta.input } : { status, input: meta.input, origin: meta.org };
   }
 
-  async load(arn: string): Promise<ExecutionRecord | undefined> {
+  /**
+   * The execution's record; with `cursor: false` without where it stands, which readers that
+   * only describe it skip (a running Map's cursor can be large, and describing is frequent).
+   */
+  async load(arn: string, { cursor: withCursor = true }: { cursor?: boolean } = {}): Promise<ExecutionRecord | undefined> {
     const id = executionId(arn);
     const [hash, meta, cursor] = await Promise.all([
       this.h.redis.hgetall(keys.execution(id)),
       this.h.redis.get(keys.executionMeta(id)),
-      this.h.redis.get(keys.cursor(id)),
+      withCursor ? this.h.redis.get(keys.cursor(id)) : null,
     ]);
     if (!hash.status || meta === null) return undefined;
     return toRecord(hash, JSON.parse(meta) as Meta, cursor);

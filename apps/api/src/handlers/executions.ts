@@ -25,9 +25,10 @@ import { redriveStatus } from './redrive.js';
 type Body = Record<string, unknown>;
 
 
-export async function requireExecution(ctx: ApiContext, arn: string): Promise<ExecutionRecord> {
+/** The execution an ARN names; without its cursor unless asked (describing needs none). */
+export async function requireExecution(ctx: ApiContext, arn: string, { cursor = false } = {}): Promise<ExecutionRecord> {
   arns(ctx).parseExecution(arn);
-  const rec = await ctx.executions.load(arn);
+  const rec = await ctx.executions.load(arn, { cursor });
   if (!rec) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
   return rec;
 }
@@ -143,7 +144,7 @@ export function stopExecution(ctx: ApiContext) {
         const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
         ctx.metrics.executionsAborted.inc(labels);
         ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
-        if (rec.parent) await notifyParent(ctx.queue, await ctx.executions.load(arn));
+        if (rec.parent) await notifyParent(ctx.queue, await ctx.executions.load(arn, { cursor: false }));
         return { stopDate: epochSeconds(now) };
       }
     }
@@ -170,7 +171,7 @@ export function listExecutions(ctx: ApiContext) {
       const batch = await ctx.stateMachines.executionNames(smName, cursor, limit);
       let used = 0;
       // One pipelined read for the batch, not a round trip per execution.
-      const records = await Promise.all(batch.members.map((name) => ctx.executions.load(arns(ctx).execution(smName, name))));
+      const records = await Promise.all(batch.members.map((name) => ctx.executions.load(arns(ctx).execution(smName, name), { cursor: false })));
       for (const [i, name] of batch.members.entries()) {
         if (executions.length === limit) break;
         used++;

@@ -27,7 +27,7 @@ export async function redriveStatus(ctx: ApiContext, rec: ExecutionRecord): Prom
   const no = (reason: string): RedriveStatus => ({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
   if (rec.status === 'RUNNING') return no('Execution is RUNNING and cannot be redriven');
   if (rec.status === 'SUCCEEDED') return no('Execution is SUCCEEDED and cannot be redriven');
-  const sm = await ctx.stateMachines.get(rec.stateMachineName);
+  const sm = await ctx.stateMachines.head(rec.stateMachineName);
   if (!sm || sm.arn !== rec.stateMachineArn) return no('State machine is in DELETING status');
   if (rec.seq >= MAX_EVENTS_TO_REDRIVE) return no('Execution history event limit exceeded');
   const now = ctx.now();
@@ -48,7 +48,7 @@ export function redriveExecution(ctx: ApiContext) {
     const clientToken = optStr(body, 'clientToken') ?? '';
     if (arn.includes(':express:')) throw new ExecutionNotRedrivable(`Execution of type EXPRESS cannot be redriven: '${arn}'`);
     for (;;) {
-      const rec = await requireExecution(ctx, arn);
+      const rec = await requireExecution(ctx, arn, { cursor: true });
       if (clientToken) {
         const prior = await previousRedrive(ctx.handle, arn, clientToken);
         if (prior !== undefined && ctx.now() - prior.date < CLIENT_TOKEN_MS) {
