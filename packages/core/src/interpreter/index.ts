@@ -6,3 +6,4 @@ export { fanoutCounts } from './states/fanout.js';
 export { isActivityResource, integrationOf } from './states/task.js';
 export { testState, TEST_STATE_NAME } from './test-state.js';
 export type { TestStateRequest, TestStateEnvironment, TestStateResult, TestStatus, InspectionData, InspectionLevel } from './test-state.js';
+export { ObjectStoreError, type ObjectStore, type ListedObject } from './s3/object-store.js';

@@ -1,4 +1,5 @@
 import type { StateMachineDefinition } from '../asl/types.js';
+import type { ObjectStore } from './s3/object-store.js';
 
 /** What an execution is, independent of where it is stored. Times are epoch milliseconds. */
 export interface ExecutionInfo {
@@ -95,6 +96,8 @@ export interface Fanout {
   running: Record<string, Cursor>;
   /** Children that failed, by index, as they stood when they failed (a redrive resumes them). */
   failedFrames?: Record<string, Cursor>;
+  /** A distributed Map's failed children's error and cause, by index (its ResultWriter reports them). */
+  errors?: Record<string, { error?: string; cause?: string }>;
   /** Children a redrive resumes from these cursors before any child from `next` starts. */
   redo?: Record<string, Cursor>;
   /** A distributed Map's map run; `redriven` until the redriven run records MapRunRedriven. */
@@ -181,6 +184,8 @@ export interface StepOptions {
   mapRunLimits?: (mapRunArn: string) => MapRunLimits | undefined;
   /** Told when a map run starts, is redriven or closes, so the worker can keep the Map Run resource. */
   onMapRun?: (update: MapRunUpdate) => void;
+  /** S3 for a Distributed Map's ItemReader and ResultWriter; absent: they fail at once. */
+  objectStore?: ObjectStore;
 }
 
 export interface MapRunLimits {

@@ -18,7 +18,7 @@ export interface FanoutSpec {
 }
 
 export type FanoutProgress =
-  | { kind: 'done'; results: unknown[]; failed: number }
+  | { kind: 'done'; results: unknown[]; failed: number; fanout: Fanout }
   /** `fanout`: the children as they stood at the failure (a redrive resumes the failed and aborted ones). */
   | { kind: 'failed'; error?: string; cause?: string; fanout: Fanout }
   /** `more`: children are left to start but the step's budget ran out. */
@@ -49,6 +49,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     f.done++;
     f.results[index] = null;
     f.failedFrames = { ...f.failedFrames, [index]: result.cursor ?? sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables) };
+    if (spec.silent) f.errors = { ...f.errors, [index]: defined({ error: result.error, cause: result.cause }) };
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationFailed', { mapIterationFailedEventDetails: { index, name } });
     if (!tolerated(f)) failure ??= tolerates(f) ? TOLERANCE_EXCEEDED : { error: result.error, cause: result.cause };
   };
@@ -90,7 +91,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     }
     return { kind: 'failed', ...failure, fanout: f };
   }
-  if (f.done === f.total) return { kind: 'done', results: f.results, failed: f.failed };
+  if (f.done === f.total) return { kind: 'done', results: f.results, failed: f.failed, fanout: f };
   // Stopped by the budget rather than by MaxConcurrency: the state must come back for the rest.
   return { kind: 'waiting', fanout: f, more: hasMore(f) && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
 }
@@ -145,4 +146,11 @@ export function newFanout(total: number, inputs: unknown[], maxConcurrency = 0):
 /** A fan-out state still waiting: it comes back on its own `continue` only when the budget, not MaxConcurrency, held children back. */
 export function waitingOutcome(fanout: Fanout, more: boolean): Outcome {
   return more ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout } } : { kind: 'suspend', patch: { fanout } };
+}
+
+function defined(o: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {
+  const out: { error?: string; cause?: string } = {};
+  if (o.error !== undefined) out.error = o.error;
+  if (o.cause !== undefined) out.cause = o.cause;
+  return out;
 }

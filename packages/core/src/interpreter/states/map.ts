@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { MapState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
@@ -6,6 +5,8 @@ import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jso
 import { jsonata } from '../dataflow.js';
 import type { Fanout, MapRunUpdate } from '../types.js';
 import { nestedScope } from '../variables.js';
+import { readerItems } from '../s3/item-reader.js';
+import { derivedUuid, inlineResults, requireWriterStore, writeResults, writesToS3, type ChildOutcome, type RunInfo } from '../s3/result-writer.js';
 import { advanceFanout, exceedsTolerance, fanoutCounts, newFanout, TOLERANCE_EXCEEDED, waitingOutcome } from './fanout.js';
 import { leaveWithResult } from './results.js';
 import { errorOutcome } from './error-outcome.js';
@@ -25,6 +26,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
   if (!fanout) {
     let items: { input: unknown; inputs: unknown[] };
     try {
+      requireWriterStore(state, sc);
       items = await readItems(state, sc);
     } catch (e) {
       // Reading the items fails the Map state itself (MapStateFailed), unlike its limits below.
@@ -59,17 +61,41 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
     outerVariables: nestedScope(sc.cursor, distributed),
   }, fanout);
   switch (progress.kind) {
-    case 'done':
+    case 'done': {
+      let result: unknown = progress.results;
+      const closed = { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed };
+      if (distributed && state.ResultWriter !== undefined) {
+        const run = runInfo(sc, fanout);
+        const children = childOutcomes(progress.fanout);
+        try {
+          result = writesToS3(state) ? await writeResults(state, sc, mapInput(state, sc), children, run) : inlineResults(state, children, run);
+        } catch (e) {
+          const outcome = errorOutcome(e, sc.cursor);
+          sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: outcome.error, cause: outcome.cause }) });
+          reportMapRun(sc, closed, 'closed', 'FAILED');
+          return { ...outcome, failedEvent: 'MapStateFailed' };
+        }
+      }
       if (distributed) {
         sc.recorder.add('MapRunSucceeded');
-        reportMapRun(sc, { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed }, 'closed', 'SUCCEEDED');
+        reportMapRun(sc, closed, 'closed', 'SUCCEEDED', writesToS3(state));
       }
       sc.recorder.add('MapStateSucceeded');
-      return leaveWithResult(state, sc, progress.results);
+      return leaveWithResult(state, sc, result);
+    }
     case 'failed': {
+      // The run failed, yet its results are still written, as on AWS; a failed write does not
+      // replace the run's own error.
+      const written =
+        distributed &&
+        writesToS3(state) &&
+        (await writeResults(state, sc, mapInput(state, sc), childOutcomes(progress.fanout), runInfo(sc, progress.fanout)).then(
+          () => true,
+          () => false,
+        ));
       if (distributed) {
         sc.recorder.add('MapRunFailed', { mapRunFailedEventDetails: defined({ error: progress.error, cause: progress.cause }) });
-        reportMapRun(sc, progress.fanout, 'closed', 'FAILED');
+        reportMapRun(sc, progress.fanout, 'closed', 'FAILED', written);
       }
       return { kind: 'error', failedEvent: 'MapStateFailed', fanout: progress.fanout, ...defined({ error: progress.error, cause: progress.cause }) };
     }
@@ -109,8 +135,8 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
   let items: unknown;
   if (jsonataMode) {
     input = sc.cursor.input;
-    items = state.Items === undefined ? input : await jsonata(sc, state.Items, 'Items');
-    if (!Array.isArray(items)) {
+    items = state.Items === undefined || state.ItemReader !== undefined ? input : await jsonata(sc, state.Items, 'Items');
+    if (!Array.isArray(items) && state.ItemReader === undefined) {
       if (state.Items === undefined) throw new QueryEvaluationError(`Map state input must be an array but was: ${JSON.stringify(items)}`, '');
       const expression = isJsonataTemplate(state.Items) ? expressionOf(state.Items as string) : JSON.stringify(state.Items);
       throw new QueryEvaluationError(unexpectedTypeCause(expression, 'Items', 'array', items), 'Items');
@@ -119,15 +145,15 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
     const paths = sc.paths();
     input = applyInputPath(state.InputPath, sc.cursor.input, paths);
     inspect(sc, 'afterInputPath', input);
-    items = state.ItemsPath === undefined ? input : evaluatePath(state.ItemsPath, input, paths);
-    if (!Array.isArray(items)) throw new StatesError('States.Runtime', `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
-    inspect(sc, 'afterItemsPath', items);
+    if (state.ItemReader === undefined) {
+      items = state.ItemsPath === undefined ? input : evaluatePath(state.ItemsPath, input, paths);
+      if (!Array.isArray(items)) throw new StatesError('States.Runtime', `Reference path "${state.ItemsPath ?? '$'}" must point to array.`);
+      inspect(sc, 'afterItemsPath', items);
+    }
   }
-  if (state.ItemReader !== undefined) {
-    // Only items from the state input are supported: no S3-compatible store is configured.
-    const resource = (state.ItemReader as { Resource?: unknown }).Resource;
-    throw new StatesError('States.ItemReaderFailed', `The ItemReader could not read items from ${String(resource)}: no S3-compatible endpoint is configured.`);
-  }
+  // An ItemReader's items come from S3 instead of the state input.
+  if (state.ItemReader !== undefined) items = await readerItems(state, sc, input);
+  if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'Map items must be an array.');
   const selector = state.ItemSelector ?? state.Parameters;
   const inputs: unknown[] = [];
   for (let index = 0; index < items.length; index++) {
@@ -193,11 +219,42 @@ async function optionalLimit(state: MapState, sc: StateContext, input: unknown, 
   return n;
 }
 
+/**
+ * The map run's ARN. Its id derives from where the Map runs (execution, redrive, frame, entry,
+ * attempt), so a step replayed after a crash names the same run and its ResultWriter the same keys.
+ */
 function mapRunArn(sc: StateContext, state: MapState): string {
   const sm = sc.execution.stateMachineArn;
   const prefix = sm.slice(0, sm.indexOf(':stateMachine:'));
   const label = state.Label ?? sc.cursor.state;
-  return `${prefix}:mapRun:${sc.execution.stateMachineName}/${label}:${randomUUID()}`;
+  const seed = [sc.execution.arn, sc.execution.redriveCount, sc.path.join('.'), sc.cursor.state, sc.cursor.enteredEventId, sc.cursor.attempts.join(',')].join('|');
+  return `${prefix}:mapRun:${sc.execution.stateMachineName}/${label}:${derivedUuid(seed)}`;
+}
+
+/** The Map's effective input (after InputPath; the raw input in JSONata), for the ResultWriter's parameters. */
+function mapInput(state: MapState, sc: StateContext): unknown {
+  return sc.language === 'JSONata' ? sc.cursor.input : applyInputPath(state.InputPath, sc.cursor.input, sc.paths());
+}
+
+function runInfo(sc: StateContext, f: Fanout): RunInfo {
+  return { mapRunArn: f.mapRun!.arn, startTime: sc.cursor.enteredTime, stopTime: sc.now };
+}
+
+/** Each child's outcome: failed (kept for a redrive), aborted (still running), pending (never started) or succeeded. */
+function childOutcomes(f: Fanout): ChildOutcome[] {
+  const out: ChildOutcome[] = [];
+  for (let index = 0; index < f.total; index++) {
+    const key = String(index);
+    const child: ChildOutcome = { index, input: f.inputs[index], status: 'SUCCEEDED' };
+    if (f.failedFrames?.[key]) {
+      child.status = 'FAILED';
+      Object.assign(child, f.errors?.[key]);
+    } else if (f.running[key]) child.status = 'ABORTED';
+    else if (index >= f.next || f.redo?.[key]) child.status = 'PENDING';
+    else child.output = f.results[index];
+    out.push(child);
+  }
+  return out;
 }
 
 function defined<T extends object>(o: T): T {
@@ -271,14 +328,17 @@ function withMapRunLimits(sc: StateContext, fanout: Fanout): Fanout {
   return f;
 }
 
-function reportMapRun(sc: StateContext, f: Fanout, kind: MapRunUpdate['kind'], closing?: 'SUCCEEDED' | 'FAILED'): void {
+function reportMapRun(sc: StateContext, f: Fanout, kind: MapRunUpdate['kind'], closing?: 'SUCCEEDED' | 'FAILED', resultsWritten = false): void {
   if (!sc.options.onMapRun || !f.mapRun) return;
+  const counts = fanoutCounts(f, closing);
+  // Every child's result went to S3: one per child, whatever its status.
+  if (resultsWritten) counts.resultsWritten = counts.total;
   const update: MapRunUpdate = {
     arn: f.mapRun.arn,
     kind,
     status: closing ?? 'RUNNING',
     maxConcurrency: f.maxConcurrency,
-    counts: fanoutCounts(f, closing),
+    counts,
     redriveCount: f.mapRun.redriveCount,
   };
   if (f.toleratedCount !== undefined) update.toleratedFailureCount = f.toleratedCount;

@@ -1,0 +1,182 @@
+import type { MapState } from '../../asl/types.js';
+import { StatesError } from '../../errors.js';
+import { evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { jsonata } from '../dataflow.js';
+import type { StateContext } from '../states/state-context.js';
+import { CSV_DELIMITERS, csvItems, parseCsv } from './csv.js';
+import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+
+/**
+ * A Distributed Map's ItemReader: `s3:getObject` reads one JSON, JSON Lines or delimited text
+ * object; `s3:listObjectsV2` lists a prefix (each object's metadata is an item, or with
+ * LOAD_AND_FLATTEN each object's contents are read). Every failure is States.ItemReaderFailed.
+ */
+
+const FAILED = 'States.ItemReaderFailed';
+/** AWS stops reading after this many items; MaxItems 0 means this bound. */
+export const MAX_ITEMS_LIMIT = 100_000_000;
+const RESOURCE_PREFIX = 'arn:aws:states:::s3:';
+
+export interface ReaderConfig {
+  InputType?: string;
+  Transformation?: string;
+  CSVHeaderLocation?: string;
+  CSVHeaders?: string[];
+  CSVDelimiter?: string;
+  ItemsPointer?: string;
+  MaxItems?: number | string;
+  MaxItemsPath?: string;
+}
+
+export interface ItemReaderSpec {
+  Resource: string;
+  Parameters?: unknown;
+  Arguments?: unknown;
+  ReaderConfig?: ReaderConfig;
+}
+
+/** The items the reader yields, capped by MaxItems. `input` is the Map's effective input. */
+export async function readerItems(state: MapState, sc: StateContext, input: unknown): Promise<unknown[]> {
+  const reader = state.ItemReader as ItemReaderSpec;
+  const config = reader.ReaderConfig ?? {};
+  const store = sc.options.objectStore;
+  if (!store) throw new StatesError(FAILED, `The ItemReader could not read items from ${String(reader.Resource)}: no S3-compatible endpoint is configured.`);
+  const request = await readerRequest(reader, sc, input);
+  const maxItems = await maxItemsOf(config, sc, input);
+  const action = String(reader.Resource).startsWith(RESOURCE_PREFIX) ? String(reader.Resource).slice(RESOURCE_PREFIX.length) : '';
+  try {
+    if (action === 'getObject') {
+      const key = stringField(request, 'Key');
+      const get = { Bucket: stringField(request, 'Bucket'), Key: key, ...(typeof request.VersionId === 'string' && { VersionId: request.VersionId }) };
+      return parseItems(await store.getObject(get), config, key, maxItems);
+    }
+    if (action === 'listObjectsV2') return await listedItems(store, request, config, maxItems);
+  } catch (e) {
+    if (e instanceof ObjectStoreError) throw new StatesError(FAILED, e.describe());
+    if (e instanceof StatesError || !(e instanceof Error)) throw e;
+    // Anything else the store throws (a refused connection) is still the reader's or writer's failure.
+    throw new StatesError(FAILED, e.message);
+  }
+  throw new StatesError(FAILED, `The ItemReader resource '${String(reader.Resource)}' is not supported.`);
+}
+
+/** Parameters (JSONPath, `.$` keys over the input) or Arguments (JSONata) as the S3 request. */
+async function readerRequest(reader: ItemReaderSpec, sc: StateContext, input: unknown): Promise<Record<string, unknown>> {
+  let request: unknown;
+  if (sc.language === 'JSONata') request = reader.Arguments === undefined ? {} : await jsonata(sc, reader.Arguments, 'Arguments');
+  else request = reader.Parameters === undefined ? {} : evaluatePayloadTemplate(reader.Parameters, input, sc.paths(), 'Parameters');
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new StatesError(FAILED, 'The ItemReader parameters must be a JSON object.');
+  return request as Record<string, unknown>;
+}
+
+function stringField(request: Record<string, unknown>, field: string): string {
+  const value = request[field];
+  if (typeof value !== 'string' || value === '') throw new StatesError(FAILED, `The ItemReader parameters must have a string field '${field}'.`);
+  return value;
+}
+
+/** MaxItems (a literal, or JSONata), or MaxItemsPath over the input; 0 or absent reads up to AWS's bound. */
+export async function maxItemsOf(config: ReaderConfig, sc: StateContext, input: unknown): Promise<number> {
+  let value: unknown = config.MaxItems;
+  if (config.MaxItemsPath !== undefined) {
+    value = evaluatePath(config.MaxItemsPath, input, sc.paths());
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new StatesError(FAILED, `The MaxItemsPath field refers to value '${typeof value === 'string' ? value : JSON.stringify(value)}' which is not a valid integer: ${config.MaxItemsPath}`);
+    }
+  } else if (sc.language === 'JSONata' && typeof value === 'string') {
+    value = await jsonata(sc, value, 'MaxItems');
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new StatesError(FAILED, `The MaxItems field must be an integer, but was: ${JSON.stringify(value)}`);
+  }
+  if (value === undefined) return MAX_ITEMS_LIMIT;
+  const n = value as number;
+  if (n < 0) throw new StatesError(FAILED, 'field MaxItems must be positive');
+  return n === 0 ? MAX_ITEMS_LIMIT : Math.min(n, MAX_ITEMS_LIMIT);
+}
+
+/** One object's contents as items, by InputType (JSON when none is given). */
+export function parseItems(body: string, config: ReaderConfig, key: string, maxItems = MAX_ITEMS_LIMIT): unknown[] {
+  const type = config.InputType ?? 'JSON';
+  switch (type) {
+    case 'JSON':
+      return jsonItems(body, config.ItemsPointer, key).slice(0, maxItems);
+    case 'JSONL':
+      return jsonLines(body, key, maxItems);
+    case 'CSV':
+      return delimitedItems(body, config, maxItems);
+    default:
+      throw new StatesError(FAILED, `The ItemReader InputType '${type}' is not supported.`);
+  }
+}
+
+function parseJson(text: string, key: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new StatesError(FAILED, `The object '${key}' is not valid JSON${where}: ${(e as Error).message}`);
+  }
+}
+
+function jsonItems(body: string, pointer: string | undefined, key: string): unknown[] {
+  let node = parseJson(body, key, '');
+  if (pointer !== undefined) node = resolvePointer(node, pointer);
+  if (!Array.isArray(node)) throw new StatesError(FAILED, 'Attempting to map over non-iterable node.');
+  return node;
+}
+
+/** An RFC 6901 JSON Pointer (`/inventory/products/0`) into `doc`. */
+export function resolvePointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  if (!pointer.startsWith('/')) throw new StatesError(FAILED, `The ItemsPointer '${pointer}' is not a valid JSON Pointer.`);
+  let node = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node) && /^(0|[1-9]\d*)$/.test(token) && Number(token) < node.length) node = node[Number(token)];
+    else if (typeof node === 'object' && node !== null && !Array.isArray(node) && Object.hasOwn(node, token)) node = (node as Record<string, unknown>)[token];
+    else throw new StatesError(FAILED, `The ItemsPointer '${pointer}' does not point to a node of the JSON object.`);
+  }
+  return node;
+}
+
+function jsonLines(body: string, key: string, maxItems: number): unknown[] {
+  const items: unknown[] = [];
+  const lines = body.split(/\r?\n/);
+  for (let i = 0; i < lines.length && items.length < maxItems; i++) {
+    if (lines[i]!.trim() === '') continue;
+    items.push(parseJson(lines[i]!, key, ` at line ${i + 1}`));
+  }
+  return items;
+}
+
+function delimitedItems(body: string, config: ReaderConfig, maxItems: number): Record<string, string>[] {
+  const delimiter = CSV_DELIMITERS[config.CSVDelimiter ?? 'COMMA'];
+  if (delimiter === undefined) throw new StatesError(FAILED, `The CSVDelimiter '${config.CSVDelimiter}' is not supported.`);
+  const rows = parseCsv(body, delimiter);
+  let headers: string[];
+  if (config.CSVHeaderLocation === 'GIVEN') {
+    headers = config.CSVHeaders ?? [];
+  } else {
+    headers = rows.shift() ?? [];
+  }
+  if (new Set(headers).size < headers.length) throw new StatesError(FAILED, 'CSV headers cannot contain duplicates.');
+  return csvItems(rows.slice(0, maxItems), headers);
+}
+
+/** listObjectsV2: each object's metadata as Step Functions passes it (LastModified in epoch seconds). */
+export function listedItem(o: ListedObject): Record<string, unknown> {
+  return { Etag: o.etag, Key: o.key, LastModified: Math.floor(o.lastModified / 1000), Size: o.size, StorageClass: o.storageClass };
+}
+
+async function listedItems(store: ObjectStore, request: Record<string, unknown>, config: ReaderConfig, maxItems: number): Promise<unknown[]> {
+  const bucket = stringField(request, 'Bucket');
+  const list = { Bucket: bucket, ...(typeof request.Prefix === 'string' && { Prefix: request.Prefix }) };
+  const objects = await store.listObjects(list);
+  if (config.Transformation !== 'LOAD_AND_FLATTEN') return objects.slice(0, maxItems).map(listedItem);
+  // Each listed object's contents, read in key order, until MaxItems.
+  const items: unknown[] = [];
+  for (const o of objects) {
+    if (items.length >= maxItems) break;
+    if (o.key.endsWith('/') && o.size === 0) continue; // a console-made folder holds no data
+    items.push(...parseItems(await store.getObject({ Bucket: bucket, Key: o.key }), config, o.key, maxItems - items.length));
+  }
+  return items;
+}

@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import type { StateMachineDefinition } from '../../asl/types.js';
+import { step } from '../step.js';
+import type { ExecutionInfo, StepOptions, StepResult } from '../types.js';
+import { csvItems, parseCsv } from './csv.js';
+import { parseItems, resolvePointer } from './item-reader.js';
+import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+
+/** A test double of S3: objects in memory by bucket and key. */
+class MemoryStore implements ObjectStore {
+  readonly objects = new Map<string, string>();
+  readonly puts: string[] = [];
+  put(bucket: string, key: string, body: string) {
+    this.objects.set(`${bucket}/${key}`, body);
+  }
+  async getObject(r: { Bucket: string; Key: string }): Promise<string> {
+    const body = this.objects.get(`${r.Bucket}/${r.Key}`);
+    if (body === undefined) throw new ObjectStoreError('NoSuchKey', 'The specified key does not exist.', 404, 'req-1');
+    return body;
+  }
+  async listObjects(r: { Bucket: string; Prefix?: string }): Promise<ListedObject[]> {
+    return [...this.objects.entries()]
+      .filter(([k]) => k.startsWith(`${r.Bucket}/${r.Prefix ?? ''}`))
+      .map(([k, body]) => ({ key: k.slice(r.Bucket.length + 1), etag: `"${body.length}"`, lastModified: 1_700_000_000_500, size: body.length, storageClass: 'STANDARD' }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+  async putObject(r: { Bucket: string; Key: string; Body: string }): Promise<void> {
+    this.puts.push(r.Key);
+    this.put(r.Bucket, r.Key, r.Body);
+  }
+}
+
+const execution: ExecutionInfo = {
+  arn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
+  name: 'e',
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
+  stateMachineName: 'm',
+  roleArn: 'arn:aws:iam::123456789012:role/r',
+  startTime: 0,
+  input: '{}',
+  redriveCount: 0,
+};
+
+const distributed = (extra: Record<string, unknown>, processor: Record<string, unknown> = { P: { Type: 'Pass', End: true } }): StateMachineDefinition =>
+  ({
+    StartAt: 'M',
+    States: {
+      M: {
+        Type: 'Map',
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: Object.keys(processor)[0], States: processor },
+        End: true,
+        ...extra,
+      },
+    },
+  }) as StateMachineDefinition;
+
+function run(definition: StateMachineDefinition, input: unknown, store?: ObjectStore): Promise<StepResult> {
+  const options: StepOptions = { newToken: () => 't' };
+  if (store) options.objectStore = store;
+  return step({ definition, execution: { ...execution, input: JSON.stringify(input) }, lastEventId: 1, wake: { kind: 'start' }, now: 5000 }, options);
+}
+const output = (r: StepResult) => JSON.parse(r.closing?.output ?? 'null') as unknown;
+
+describe('CSV as Step Functions reads it', () => {
+  it('quotes hold delimiters and newlines; doubled quotes and backslashes escape', () => {
+    const text = 'a,b,c\n"x,1","line\none","say ""hi"""\nC:\\\\dir,\\,lead,\\q\r\n\n';
+    expect(parseCsv(text)).toEqual([
+      ['a', 'b', 'c'],
+      ['x,1', 'line\none', 'say "hi"'],
+      ['C:\\dir', ',lead', 'q'],
+    ]);
+  });
+
+  it('other delimiters; short rows padded with empty strings, long rows cut', () => {
+    expect(csvItems(parseCsv('1|2|3|4\n5', '|'), ['a', 'b', 'c'])).toEqual([
+      { a: '1', b: '2', c: '3' },
+      { a: '5', b: '', c: '' },
+    ]);
+  });
+});
+
+describe('parsing an object into items', () => {
+  it('JSON arrays, ItemsPointer, JSONL and CSV with headers first or given; MaxItems counts data rows', () => {
+    expect(parseItems('[1,{"a":2}]', { InputType: 'JSON' }, 'k')).toEqual([1, { a: 2 }]);
+    expect(parseItems('{"inv":{"list":[3,4]}}', { InputType: 'JSON', ItemsPointer: '/inv/list' }, 'k')).toEqual([3, 4]);
+    expect(resolvePointer({ 'a/b': { '~': 1 } }, '/a~1b/~0')).toBe(1);
+    expect(parseItems('{"a":1}\n\n[2]\n"x"\n', { InputType: 'JSONL' }, 'k', 2)).toEqual([{ a: 1 }, [2]]);
+    expect(parseItems('id;n\n1;x\n2;y\n3;z', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', CSVDelimiter: 'SEMICOLON' }, 'k', 2)).toEqual([
+      { id: '1', n: 'x' },
+      { id: '2', n: 'y' },
+    ]);
+    expect(parseItems('1\t2', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'TAB' }, 'k')).toEqual([{ p: '1', q: '2' }]);
+  });
+
+  it('fails with States.ItemReaderFailed on a non-array, bad JSON, bad JSONL or duplicate headers', () => {
+    const fails = (body: string, config: object) => {
+      try {
+        parseItems(body, config, 'data/x');
+      } catch (e) {
+        return [(e as { error: string }).error, (e as Error & { cause: string }).cause];
+      }
+      return undefined;
+    };
+    expect(fails('{"a":1}', { InputType: 'JSON' })).toEqual(['States.ItemReaderFailed', 'Attempting to map over non-iterable node.']);
+    expect(fails('[1,', { InputType: 'JSON' })?.[0]).toBe('States.ItemReaderFailed');
+    expect(fails('{"a":1}\n{oops', { InputType: 'JSONL' })?.[1]).toContain('line 2');
+    expect(fails('a,a\n1,2', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual(['States.ItemReaderFailed', 'CSV headers cannot contain duplicates.']);
+  });
+});
+
+describe('Distributed Map with an S3 ItemReader', () => {
+  it('reads a CSV object named by Parameters paths, MaxItemsPath limiting the rows', async () => {
+    const store = new MemoryStore();
+    store.put('in', 'rows.csv', 'id,name\n1,ann\n2,bob\n3,cy\n');
+    const def = distributed({
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', MaxItemsPath: '$.max' },
+        Parameters: { Bucket: 'in', 'Key.$': '$.key' },
+      },
+    });
+    const r = await run(def, { key: 'rows.csv', max: 2 }, store);
+    expect(r.closing?.status).toBe('SUCCEEDED');
+    expect(output(r)).toEqual([
+      { id: '1', name: 'ann' },
+      { id: '2', name: 'bob' },
+    ]);
+  });
+
+  it('lists objects with AWS field names, LastModified in epoch seconds; JSONata Arguments', async () => {
+    const store = new MemoryStore();
+    store.put('in', 'p/a.json', '[1]');
+    store.put('in', 'p/b.json', '[2,3]');
+    store.put('in', 'q/c.json', '[9]');
+    const def = { ...distributed({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', Arguments: { Bucket: 'in', Prefix: '{% $states.input.prefix %}' } } }), QueryLanguage: 'JSONata' } as StateMachineDefinition;
+    const r = await run(def, { prefix: 'p/' }, store);
+    expect(output(r)).toEqual([
+      { Etag: '"3"', Key: 'p/a.json', LastModified: 1_700_000_000, Size: 3, StorageClass: 'STANDARD' },
+      { Etag: '"5"', Key: 'p/b.json', LastModified: 1_700_000_000, Size: 5, StorageClass: 'STANDARD' },
+    ]);
+    const flatten = { ...distributed({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { InputType: 'JSON', Transformation: 'LOAD_AND_FLATTEN' }, Arguments: { Bucket: 'in', Prefix: 'p/' } } }), QueryLanguage: 'JSONata' } as StateMachineDefinition;
+    expect(output(await run(flatten, {}, store))).toEqual([1, 2, 3]);
+  });
+
+  it('a missing object, or no S3 at all, fails the Map with States.ItemReaderFailed', async () => {
+    const def = distributed({ ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' }, Parameters: { Bucket: 'in', Key: 'none.json' } } });
+    const missing = await run(def, {}, new MemoryStore());
+    expect(missing.closing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: 'The specified key does not exist. (Service: S3, Status Code: 404, Request ID: req-1)' });
+    expect(missing.events.map((e) => e.type)).toContain('MapStateFailed');
+    expect((await run(def, {})).closing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+  });
+});
+
+describe('Distributed Map with a ResultWriter', () => {
+  const writer = (extra: Record<string, unknown> = {}) => ({ Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'runs' }, ...extra });
+  const failing = {
+    C: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: 'F' }], Default: 'P' },
+    P: { Type: 'Pass', Parameters: { 'v.$': '$' }, End: true },
+    F: { Type: 'Fail', Error: 'Two', Cause: 'no twos' },
+  };
+
+  it('writes SUCCEEDED_0.json and FAILED_0.json (NONE) and a manifest; the Map returns where', async () => {
+    const store = new MemoryStore();
+    const r = await run(distributed({ ResultWriter: writer(), ToleratedFailureCount: 1 }, failing), [1, 2, 3], store);
+    expect(r.closing?.status).toBe('SUCCEEDED');
+    const out = output(r) as { MapRunArn: string; ResultWriterDetails: { Bucket: string; Key: string } };
+    const id = out.MapRunArn.slice(out.MapRunArn.lastIndexOf(':') + 1);
+    expect(out.MapRunArn).toMatch(/^arn:aws:states:us-east-1:123456789012:mapRun:m\/M:[0-9a-f-]{36}$/);
+    expect(out.ResultWriterDetails).toEqual({ Bucket: 'out', Key: `runs/${id}/manifest.json` });
+    expect(store.puts).toEqual([`runs/${id}/SUCCEEDED_0.json`, `runs/${id}/FAILED_0.json`, `runs/${id}/manifest.json`]);
+
+    const manifest = JSON.parse(store.objects.get(`out/runs/${id}/manifest.json`)!) as { ResultFiles: Record<string, { Key: string; Size: number }[]> };
+    const succeededBody = store.objects.get(`out/runs/${id}/SUCCEEDED_0.json`)!;
+    expect(manifest).toEqual({
+      DestinationBucket: 'out',
+      MapRunArn: out.MapRunArn,
+      ResultFiles: {
+        FAILED: [{ Key: `runs/${id}/FAILED_0.json`, Size: Buffer.byteLength(store.objects.get(`out/runs/${id}/FAILED_0.json`)!) }],
+        PENDING: [],
+        SUCCEEDED: [{ Key: `runs/${id}/SUCCEEDED_0.json`, Size: Buffer.byteLength(succeededBody) }],
+      },
+    });
+    const succeeded = JSON.parse(succeededBody) as Record<string, unknown>[];
+    expect(succeeded.map((s) => [s.Input, s.Output, s.Status])).toEqual([
+      ['1', '{"v":1}', 'SUCCEEDED'],
+      ['3', '{"v":3}', 'SUCCEEDED'],
+    ]);
+    expect(succeeded[0]).toMatchObject({ InputDetails: { Included: true }, OutputDetails: { Included: true }, StateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m/M' });
+    expect(String(succeeded[0]!.ExecutionArn)).toMatch(/^arn:aws:states:us-east-1:123456789012:execution:m\/M:[0-9a-f-]{36}$/);
+    const failed = JSON.parse(store.objects.get(`out/runs/${id}/FAILED_0.json`)!) as Record<string, unknown>[];
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ Input: '2', Status: 'FAILED', Error: 'Two', Cause: 'no twos' });
+    expect(failed[0]).not.toHaveProperty('Output');
+  });
+
+  it('a replayed step names the same map run and writes the same keys', async () => {
+    const def = distributed({ ResultWriter: writer() });
+    const a = new MemoryStore();
+    const b = new MemoryStore();
+    expect(output(await run(def, [1], a))).toEqual(output(await run(def, [1], b)));
+    expect(a.puts).toEqual(b.puts);
+  });
+
+  it('WriterConfig: COMPACT and FLATTEN as JSONL in S3; without Resource the results come back inline', async () => {
+    const store = new MemoryStore();
+    const pair = { P: { Type: 'Pass', Parameters: { 'pair.$': 'States.Array($, $)' }, OutputPath: '$.pair', End: true } };
+    const r = await run(distributed({ ResultWriter: writer({ Parameters: { Bucket: 'out', Prefix: '' }, WriterConfig: { OutputType: 'JSONL', Transformation: 'FLATTEN' } }) }, pair), [1, 2], store);
+    const key = (output(r) as { ResultWriterDetails: { Key: string } }).ResultWriterDetails.Key;
+    expect(key).toMatch(/^[0-9a-f-]{36}\/manifest\.json$/);
+    expect(store.objects.get(`out/${key.replace('manifest.json', 'SUCCEEDED_0.jsonl')}`)).toBe('1\n1\n2\n2\n');
+
+    const compact = await run(distributed({ ResultWriter: { WriterConfig: { Transformation: 'COMPACT', OutputType: 'JSON' } } }, pair), [1, 2]);
+    expect(output(compact)).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    const none = await run(distributed({ ResultWriter: { WriterConfig: { Transformation: 'NONE' } } }, pair), [7]);
+    expect(output(none)).toMatchObject([{ Input: '7', Output: '[7,7]', Status: 'SUCCEEDED' }]);
+  });
+
+  it('without S3 a Map that writes to S3 fails at once with States.ResultWriterFailed; a failing put too', async () => {
+    const def = distributed({ ResultWriter: writer() });
+    const none = await run(def, [1]);
+    expect(none.closing).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed' });
+    expect(none.events.map((e) => e.type)).not.toContain('MapRunStarted');
+    const broken = new MemoryStore();
+    broken.putObject = async () => {
+      throw new ObjectStoreError('NoSuchBucket', 'The specified bucket does not exist', 404, 'req-2');
+    };
+    const r = await run(def, [1], broken);
+    expect(r.closing).toMatchObject({ status: 'FAILED', error: 'States.ResultWriterFailed', cause: 'The specified bucket does not exist (Service: S3, Status Code: 404, Request ID: req-2)' });
+    expect(r.events.map((e) => e.type)).toContain('MapRunFailed');
+  });
+});
