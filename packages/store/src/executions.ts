@@ -57,6 +57,8 @@ export interface PendingTaskState {
   state: 'scheduled' | 'started';
   start?: number;
   beat?: number;
+  /** The child execution a `.sync` nested Task waits on. */
+  child?: string;
 }
 
 export type CommitResult = 'committed' | 'missing' | 'fenced';
@@ -144,6 +146,17 @@ export class ExecutionStore {
     for (const [k, v] of Object.entries(set)) args.push(k, v);
     const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id), keys.cursor(id)], args)) as number;
     return CODES[res]!;
+  }
+
+  /** Links a `.sync` task to the child it started; false when the parent no longer waits on it. */
+  async linkChild(parentArn: string, nonce: string, childArn: string): Promise<boolean> {
+    return (await this.h.run('linkChild', [keys.execution(executionId(parentArn))], [nonce, childArn])) === 1;
+  }
+
+  /** Whether a running parent still waits on this task (a `.sync` child checks before it steps). */
+  async parentWaits(parent: ParentLink): Promise<boolean> {
+    const [status, state] = await this.h.redis.hmget(keys.execution(executionId(parent.arn)), 'status', `t:${parent.nonce}`);
+    return status === 'RUNNING' && state !== null;
   }
 
   /** Drops an execution's keys: an Express execution once it has ended. */
@@ -272,7 +285,17 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `n:${nonce}`];
+
+/**
+ * The `.sync` children a step abandons: children of tasks pending before it and gone after it
+ * (the execution closed, or the task timed out or was cancelled). A child that answered its
+ * task is closed already, so stopping it again does nothing.
+ */
+export function abandonedChildren(rec: ExecutionRecord, result: StepResult): string[] {
+  const after = new Set(result.closing || !result.cursor ? [] : [...pendingTasks(result.cursor)].map((t) => nonceOf(t.token)));
+  return Object.entries(rec.tasks).flatMap(([nonce, task]) => (task.child !== undefined && !after.has(nonce) ? [task.child] : []));
+}
 
 /** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
 export function* frames(cursor: Cursor, path: number[] = []): Generator<{ cursor: Cursor; path: number[] }> {
@@ -358,6 +381,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     const task: PendingTaskState = { state: value as PendingTaskState['state'] };
     if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
     if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
+    if (h[`n:${nonce}`] !== undefined) task.child = h[`n:${nonce}`];
     rec.tasks[nonce] = task;
   }
   if (h.by) rec.producer = h.by;

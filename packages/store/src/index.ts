@@ -16,3 +16,4 @@ export * from './log.js';
 export * from './start-execution.js';
 export * from './nested.js';
 export * from './definitions.js';
+export * from './stop-execution.js';

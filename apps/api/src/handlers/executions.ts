@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  closeFromOutside,
   decodeNextToken,
   encodeNextToken,
   ExecutionAlreadyExists,
@@ -14,7 +13,7 @@ import {
   ValidationException,
   type HistoryEvent,
 } from '@redstep/core';
-import { encodeEvent, notifyParent, startExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
+import { encodeEvent, startExecutionRecord, stopExecution as stopExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
 import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
@@ -129,25 +128,16 @@ export function stopExecution(ctx: ApiContext) {
     const cause = optStr(body, 'cause');
     if (error !== undefined) detail.error = error;
     if (cause !== undefined) detail.cause = cause;
-    // Fenced like any step: if a worker commits meanwhile, read again and retry.
-    for (;;) {
-      const rec = await requireExecution(ctx, arn);
-      if (rec.status !== 'RUNNING') {
-        // A retried stop also retells a waiting parent (a crash may have come before it was told).
-        await notifyParent(ctx.queue, rec);
-        return { stopDate: epochSeconds(rec.stopDate ?? ctx.now()) };
-      }
-      const now = ctx.now();
-      const result = closeFromOutside('abort', rec.seq, now, detail);
-      const res = await ctx.executions.commit(rec, result, now);
-      if (res === 'committed') {
-        const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
-        ctx.metrics.executionsAborted.inc(labels);
-        ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
-        if (rec.parent) await notifyParent(ctx.queue, await ctx.executions.load(arn, { cursor: false }));
-        return { stopDate: epochSeconds(now) };
-      }
+    arns(ctx).parseExecution(arn);
+    const outcome = await stopExecutionRecord(ctx, arn, detail);
+    if (!outcome) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
+    const rec = outcome.stopped;
+    if (rec) {
+      const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
+      ctx.metrics.executionsAborted.inc(labels);
+      ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (outcome.stopDate - rec.startDate) / 1000);
     }
+    return { stopDate: epochSeconds(outcome.stopDate) };
   };
 }
 

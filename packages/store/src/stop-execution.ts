@@ -1,0 +1,46 @@
+import { closeFromOutside } from '@redstep/core';
+import { abandonedChildren, type ExecutionRecord, type ExecutionStore } from './executions.js';
+import { notifyParent } from './nested.js';
+import type { StepQueue } from './queue.js';
+
+export interface StopDeps {
+  executions: ExecutionStore;
+  queue: StepQueue;
+  now: () => number;
+}
+
+/** How a stop ended: when the execution stopped, and its record if this call is what stopped it. */
+export interface StopOutcome {
+  stopDate: number;
+  stopped?: ExecutionRecord;
+}
+
+/**
+ * Stops a running Standard execution as StopExecution does: ExecutionAborted with the error and
+ * cause given, fenced like any step (if a worker commits meanwhile, read again and retry). A
+ * waiting `.sync` parent is told; `.sync` children it waits on are stopped in turn (AWS stops a
+ * nested job its Task no longer waits for). An execution already closed is left as it is, its
+ * parent told again (a crash may have come between the close and the telling). Undefined when
+ * the execution does not exist.
+ */
+export async function stopExecution(deps: StopDeps, arn: string, detail: { error?: string; cause?: string } = {}): Promise<StopOutcome | undefined> {
+  for (;;) {
+    const rec = await deps.executions.load(arn, { cursor: false });
+    if (!rec) return undefined;
+    if (rec.status !== 'RUNNING') {
+      await notifyParent(deps.queue, rec);
+      return { stopDate: rec.stopDate ?? deps.now() };
+    }
+    const now = deps.now();
+    const result = closeFromOutside('abort', rec.seq, now, detail);
+    if ((await deps.executions.commit(rec, result, now)) !== 'committed') continue;
+    if (rec.parent) await notifyParent(deps.queue, await deps.executions.load(arn, { cursor: false }));
+    await stopChildren(deps, abandonedChildren(rec, result));
+    return { stopDate: now, stopped: rec };
+  }
+}
+
+/** Stops children their parent's step abandoned; one that closed already stays as it is. */
+export async function stopChildren(deps: StopDeps, children: string[]): Promise<void> {
+  for (const child of children) await stopExecution(deps, child);
+}
