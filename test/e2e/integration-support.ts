@@ -1,4 +1,5 @@
 import { CreateStateMachineCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startApiProcess, startWorkerProcess, type AppProcess } from '../support/processes.js';
@@ -76,4 +77,75 @@ export async function createMachine(sfn: SFNClient, definition: object, name = u
 
 export async function start(sfn: SFNClient, stateMachineArn: string, input: unknown = {}): Promise<string> {
   return (await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }))).executionArn!;
+}
+
+/** One object of the fake S3. */
+export interface FakeObject {
+  body: string;
+  lastModified: Date;
+}
+
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** The payload of an `aws-chunked` body (`<hex size>;chunk-signature=...\r\n<data>\r\n` ... `0\r\n` trailers). */
+function dechunk(body: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const eol = body.indexOf('\r\n', at);
+    const size = parseInt(body.slice(at, eol).split(';')[0]!, 16);
+    if (!size) return out;
+    out += body.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+}
+
+/**
+ * A local S3 peer, path-style, with just GetObject, ListObjectsV2 (two keys a page, so listing
+ * follows continuation tokens) and PutObject; objects live in `objects` by `<bucket>/<key>`.
+ */
+export async function startFakeS3() {
+  const objects = new Map<string, FakeObject>();
+  const error = (res: ServerResponse, status: number, code: string, message: string) => {
+    res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': 's3-req' });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message><RequestId>s3-req</RequestId></Error>`);
+  };
+  const peer = await startPeer((req, res) => {
+    const url = new URL(req.url, 'http://s3.local');
+    const [bucket, ...rest] = url.pathname.slice(1).split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    const id = `${bucket}/${key}`;
+    if (req.method === 'PUT' && key) {
+      const chunked = String(req.headers['content-encoding'] ?? '').includes('aws-chunked');
+      objects.set(id, { body: chunked ? dechunk(req.body) : req.body, lastModified: new Date() });
+      res.writeHead(200, { etag: '"put"', 'x-amz-request-id': 's3-req' });
+      return res.end();
+    }
+    if (req.method === 'GET' && key) {
+      const o = objects.get(id);
+      if (!o) return error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'last-modified': o.lastModified.toUTCString(), 'x-amz-request-id': 's3-req' });
+      return res.end(o.body);
+    }
+    if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      const prefix = url.searchParams.get('prefix') ?? '';
+      const all = [...objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).sort();
+      const from = Number(url.searchParams.get('continuation-token') ?? '0');
+      const page = all.slice(from, from + 2);
+      const truncated = from + 2 < all.length;
+      const contents = page
+        .map((k) => {
+          const o = objects.get(k)!;
+          const etag = `"${createHash('md5').update(o.body).digest('hex')}"`;
+          return `<Contents><Key>${xmlEscape(k.slice(bucket!.length + 1))}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(etag)}</ETag><Size>${Buffer.byteLength(o.body)}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+        })
+        .join('');
+      res.writeHead(200, { 'content-type': 'application/xml', 'x-amz-request-id': 's3-req' });
+      return res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${bucket}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>2</MaxKeys><IsTruncated>${truncated}</IsTruncated>${truncated ? `<NextContinuationToken>${from + 2}</NextContinuationToken>` : ''}${contents}</ListBucketResult>`,
+      );
+    }
+    return error(res, 400, 'NotImplemented', `${req.method} ${req.url} is not implemented by the fake S3`);
+  });
+  return { ...peer, objects, put: (bucket: string, key: string, body: string) => objects.set(`${bucket}/${key}`, { body, lastModified: new Date('2024-05-01T10:00:00Z') }) };
 }

@@ -17,7 +17,7 @@ import {
   type StepQueue,
 } from '@redstep/store';
 import type { DefinitionCache, MapRunStore } from '@redstep/store';
-import type { MapRunLimits, MapRunUpdate } from '@redstep/core';
+import type { MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
 
@@ -41,6 +41,8 @@ export interface ProcessorDeps {
   now?: () => number;
   /** Makes service integration calls (`invoke` jobs); without it they do nothing. */
   invoker?: Invoker;
+  /** S3 for Distributed Map ItemReader / ResultWriter; absent: those Maps fail at once. */
+  objectStore?: ObjectStore;
 }
 
 export const activityName = (arn: string) => arn.slice(arn.indexOf(':activity:') + ':activity:'.length);
@@ -158,6 +160,7 @@ export class StepProcessor {
           activityExists: (arn) => existing.has(arn),
           mapRunLimits: (arn) => limits[arn],
           onMapRun: (update) => mapRunUpdates.push(update),
+          ...(this.deps.objectStore && { objectStore: this.deps.objectStore }),
         });
       } catch (e) {
         // A fault of the interpreter itself would fail again on every retry: fail the execution

@@ -16,6 +16,7 @@ import {
   type StepJob,
 } from '@redstep/store';
 import { DefinitionCache, MapRunStore } from '@redstep/store';
+import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
 import { RetryLater, StepProcessor } from './step-processor.js';
@@ -44,7 +45,9 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
   const executions = new ExecutionStore(handle);
-  const { registry, mocks } = integrationsFrom(options.config ?? loadConfig(), { executions, stateMachines, queue, versions: new VersionStore(handle) });
+  const config = options.config ?? loadConfig();
+  const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, versions: new VersionStore(handle) });
+  const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs);
   const invoker = new Invoker({ executions, queue, registry, ...(mocks ? { mocks } : {}) });
   const processor = new StepProcessor({
     invoker,
@@ -56,6 +59,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     metrics: m,
     log,
     mapRuns: new MapRunStore(handle),
+    ...(objectStore && { objectStore }),
   });
   const labels = { queue: STEP_QUEUE };
   m.workerConcurrency.set(labels, options.concurrency);
