@@ -126,3 +126,29 @@ describe('parseDefinition', () => {
     expect(() => parseDefinition(text)).toThrow(`Error=ValueError Args=["Label contains invalid character: ' '"] in definition '${text}'.`);
   });
 });
+
+describe('Distributed Map ItemReader and ResultWriter shapes', () => {
+  const map = (extra: object) =>
+    machine({ M: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: pass } }, End: true, ...extra } });
+  const reader = (config: object) => ({ ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: 'b', Key: 'k' } } });
+  const messages = (text: string) => validateDefinition(text).map((d) => d.message);
+
+  it('accepts the documented readers and writers', () => {
+    expect(messages(map(reader({ InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['a'], CSVDelimiter: 'TAB', MaxItems: 10 })))).toEqual([]);
+    expect(messages(map(reader({ InputType: 'JSON', ItemsPointer: '/a', MaxItemsPath: '$.n' })))).toEqual([]);
+    expect(messages(map({ ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'b', 'Prefix.$': '$.p' }, WriterConfig: { OutputType: 'JSONL', Transformation: 'FLATTEN' } } }))).toEqual([]);
+    expect(messages(map({ ResultWriter: { WriterConfig: { Transformation: 'COMPACT' } } }))).toEqual([]);
+  });
+
+  it('rejects unknown values, missing headers, both MaxItems forms and an empty ResultWriter', () => {
+    expect(messages(map(reader({ InputType: 'XML' })))).toEqual(["The field 'InputType' should have one of these values: [CSV, JSON, JSONL, MANIFEST, PARQUET]"]);
+    expect(messages(map(reader({ InputType: 'CSV', CSVHeaderLocation: 'GIVEN' })))).toEqual(['These fields are required: [CSVHeaders]']);
+    expect(messages(map(reader({ InputType: 'JSON', MaxItems: 1, MaxItemsPath: '$.n' })))).toEqual(['These fields cannot be specified together: [MaxItems, MaxItemsPath]']);
+    expect(messages(map(reader({ InputType: 'JSON', MaxItems: -1 })))).toEqual(["The value for the field 'MaxItems' must be greater than or equal to 0"]);
+    expect(messages(map({ ResultWriter: {} }))).toEqual(['These fields are required: [Resource]']);
+    expect(messages(map({ ResultWriter: { WriterConfig: { Transformation: 'ALL', Other: 1 } } }))).toEqual([
+      "Field 'Other' is not supported",
+      "The field 'Transformation' should have one of these values: [NONE, COMPACT, FLATTEN]",
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { at, isObject } from '../diagnostics.js';
 import type { StateCheck } from '../context.js';
 import { labelProblem } from '../label.js';
-import { checkNumber } from '../numbers.js';
+import { checkNumber, checkNumberValue } from '../numbers.js';
 import { checkPath, checkResultPath, checkTemplateFor } from '../payload.js';
 
 export function checkMap(check: StateCheck): void {
@@ -31,6 +31,7 @@ export function checkMap(check: StateCheck): void {
     }
   }
   checkReader(check);
+  checkWriter(check);
   const processorField = hasProcessor ? 'ItemProcessor' : 'Iterator';
   const processor = state[processorField];
   if (processor !== undefined) {
@@ -72,6 +73,52 @@ function checkReader(check: StateCheck): void {
   if (!('Resource' in reader)) d.schema('These fields are required: [Resource]', location);
   const payload = check.language === 'JSONPath' ? 'Parameters' : 'Arguments';
   if (reader[payload] !== undefined) checkTemplateFor(check.language, reader[payload], at(location, payload), d);
+  onlyFields(check, reader, ['Resource', 'Parameters', 'Arguments', 'ReaderConfig'], location);
+  if ('Resource' in reader && typeof reader['Resource'] !== 'string') d.schema("Expected value of type String at field 'Resource'", at(location, 'Resource'));
   const config = reader['ReaderConfig'];
-  if (isObject(config) && check.language === 'JSONPath') checkPath(config, 'MaxItemsPath', at(location, 'ReaderConfig'), d, false);
+  if (config === undefined) return;
+  const here = at(location, 'ReaderConfig');
+  if (!isObject(config)) return d.schema("The value for the field 'ReaderConfig' must be an OBJECT", location);
+  onlyFields(check, config, ['InputType', 'Transformation', 'ManifestType', 'CSVDelimiter', 'CSVHeaderLocation', 'CSVHeaders', 'ItemsPointer', 'MaxItems', 'MaxItemsPath'], here);
+  oneOf(check, config, 'InputType', ['CSV', 'JSON', 'JSONL', 'MANIFEST', 'PARQUET'], here);
+  oneOf(check, config, 'Transformation', ['NONE', 'LOAD_AND_FLATTEN'], here);
+  oneOf(check, config, 'ManifestType', ['ATHENA_DATA', 'S3_INVENTORY'], here);
+  oneOf(check, config, 'CSVDelimiter', ['COMMA', 'PIPE', 'SEMICOLON', 'SPACE', 'TAB'], here);
+  oneOf(check, config, 'CSVHeaderLocation', ['FIRST_ROW', 'GIVEN'], here);
+  const headers = config['CSVHeaders'];
+  if (headers !== undefined && !(Array.isArray(headers) && headers.every((h) => typeof h === 'string'))) d.schema("Expected value of type Array of String at field 'CSVHeaders'", at(here, 'CSVHeaders'));
+  if (config['CSVHeaderLocation'] === 'GIVEN' && headers === undefined) d.schema('These fields are required: [CSVHeaders]', here);
+  if (config['MaxItems'] !== undefined) checkNumberValue(d, check.language === 'JSONata', config['MaxItems'], 'MaxItems', { min: 0, max: 100_000_000 }, here);
+  if ('MaxItems' in config && 'MaxItemsPath' in config) d.schema('These fields cannot be specified together: [MaxItems, MaxItemsPath]', here);
+  if (check.language === 'JSONPath') checkPath(config, 'MaxItemsPath', here, d, false);
+}
+
+/** ResultWriter: WriterConfig, or Resource with its Parameters / Arguments, or all three; never empty. */
+function checkWriter(check: StateCheck): void {
+  const writer = check.state['ResultWriter'];
+  if (writer === undefined) return;
+  const d = check.walk.d;
+  const location = at(check.location, 'ResultWriter');
+  if (!isObject(writer)) return d.schema("The value for the field 'ResultWriter' must be an OBJECT", check.location);
+  onlyFields(check, writer, ['Resource', 'Parameters', 'Arguments', 'WriterConfig'], location);
+  if (!('Resource' in writer) && !('WriterConfig' in writer)) d.schema('These fields are required: [Resource]', location);
+  if ('Resource' in writer && typeof writer['Resource'] !== 'string') d.schema("Expected value of type String at field 'Resource'", at(location, 'Resource'));
+  const payload = check.language === 'JSONPath' ? 'Parameters' : 'Arguments';
+  if (writer[payload] !== undefined) checkTemplateFor(check.language, writer[payload], at(location, payload), d);
+  const config = writer['WriterConfig'];
+  if (config === undefined) return;
+  const here = at(location, 'WriterConfig');
+  if (!isObject(config)) return d.schema("The value for the field 'WriterConfig' must be an OBJECT", location);
+  onlyFields(check, config, ['OutputType', 'Transformation'], here);
+  oneOf(check, config, 'OutputType', ['JSON', 'JSONL'], here);
+  oneOf(check, config, 'Transformation', ['NONE', 'COMPACT', 'FLATTEN'], here);
+}
+
+function onlyFields(check: StateCheck, owner: Record<string, unknown>, allowed: string[], location: string): void {
+  for (const key of Object.keys(owner)) if (!allowed.includes(key)) check.walk.d.schema(`Field '${key}' is not supported`, location);
+}
+
+function oneOf(check: StateCheck, owner: Record<string, unknown>, field: string, values: string[], location: string): void {
+  const value = owner[field];
+  if (value !== undefined && !values.includes(value as string)) check.walk.d.schema(`The field '${field}' should have one of these values: [${values.join(', ')}]`, at(location, field));
 }
