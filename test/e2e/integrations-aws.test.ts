@@ -151,9 +151,9 @@ describe('AWS SDK integrations against a local peer', () => {
   });
 
   test('aws-sdk:<service> whose client package is not installed fails at once, naming the package', async () => {
-    const { done } = await run({ List: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:s3:listBuckets', Parameters: {}, End: true } });
-    expect(done).toMatchObject({ status: 'FAILED', error: 'S3.SdkClientException' });
-    expect(done.cause).toContain('@aws-sdk/client-s3');
+    const { done } = await run({ List: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:secretsmanager:listSecrets', Parameters: {}, End: true } });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'SecretsManager.SdkClientException' });
+    expect(done.cause).toContain('@aws-sdk/client-secrets-manager');
   });
 });
 
