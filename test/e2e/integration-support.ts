@@ -23,6 +23,7 @@ export async function startIntegrationCluster(env: Record<string, string>) {
     sfn,
     api,
     worker,
+    redisUrl: redis.url,
     async stop() {
       sfn.destroy();
       await Promise.all([api.kill(), worker.kill()]);

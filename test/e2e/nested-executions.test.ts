@@ -1,5 +1,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, SendTaskSuccessCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { executionId, keys } from '@redstep/store';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { history, waitForEnd } from '../support/sfn.js';
 import { createMachine, start, startIntegrationCluster } from './integration-support.js';
@@ -183,5 +185,96 @@ describe('nested executions (states:startExecution)', () => {
     expect(done.status, done.cause).toBe('SUCCEEDED');
     const after = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: echo, maxResults: 1000 }))).executions?.length ?? 0;
     expect(after - before).toBe(1);
+  });
+
+  /** Waits until an execution exists and runs (a child is started by its parent's worker). */
+  async function running(executionArn: string): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
+      if (d?.status === 'RUNNING') return;
+      await sleep(50);
+    }
+    throw new Error(`${executionArn} never ran`);
+  }
+
+  test('stopping a parent stops the .sync child it waits on; a request-response child runs on', async () => {
+    const parent = await createMachine(
+      sfn,
+      {
+        StartAt: 'Both',
+        States: {
+          Both: {
+            Type: 'Parallel',
+            End: true,
+            Branches: [
+              { StartAt: 'Sync', States: { Sync: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: waiting, Name: 'stop-with-parent' }, End: true } } },
+              { StartAt: 'Fire', States: { Fire: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution', Parameters: { StateMachineArn: waiting, Name: 'outlive-parent' }, Next: 'Hold' }, Hold: { Type: 'Wait', Seconds: 60, End: true } } },
+            ],
+          },
+        },
+      },
+    );
+    const arn = await start(sfn, parent);
+    const synced = waiting.replace(':stateMachine:', ':execution:') + ':stop-with-parent';
+    const fired = waiting.replace(':stateMachine:', ':execution:') + ':outlive-parent';
+    await running(synced);
+    await running(fired);
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    const child = await waitForEnd(sfn, synced);
+    expect(child.status).toBe('ABORTED');
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: fired }))).status).toBe('RUNNING');
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('ABORTED');
+    await sfn.send(new StopExecutionCommand({ executionArn: fired }));
+  });
+
+  test('a .sync task that times out stops its child, and Catch sees States.Timeout', async () => {
+    const parent = await createMachine(sfn, {
+      StartAt: 'Nest',
+      States: {
+        Nest: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::states:startExecution.sync',
+          Parameters: { StateMachineArn: waiting, Name: 'stop-on-timeout' },
+          TimeoutSeconds: 1,
+          Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.caught', Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    });
+    const arn = await start(sfn, parent);
+    const childArn = waiting.replace(':stateMachine:', ':execution:') + ':stop-on-timeout';
+    await running(childArn);
+    const child = await waitForEnd(sfn, childArn);
+    expect(child.status).toBe('ABORTED');
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toMatchObject({ caught: { Error: 'States.Timeout' } });
+  });
+
+  test('a .sync child whose parent stopped waiting without stopping it (a crash between the two) stops itself at its next step', async () => {
+    const brief = await createMachine(sfn, { StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 2, Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: brief, Name: 'orphan' }));
+    const arn = await start(sfn, parent);
+    const childArn = brief.replace(':stateMachine:', ':execution:') + ':orphan';
+    await running(childArn);
+    // Play the crash: the parent's task and its link vanish as if the parent moved on and died
+    // before it stopped the child.
+    const redis = new Redis(cluster.redisUrl);
+    try {
+      const key = keys.execution(executionId(arn));
+      let fields: string[] = [];
+      for (let i = 0; i < 100 && !fields.some((f) => f.startsWith('n:')); i++) {
+        fields = Object.keys(await redis.hgetall(key));
+        await sleep(20);
+      }
+      const nonce = fields.find((f) => f.startsWith('n:'))!.slice(2);
+      await redis.hdel(key, `t:${nonce}`, `n:${nonce}`);
+    } finally {
+      redis.disconnect();
+    }
+    const child = await waitForEnd(sfn, childArn);
+    expect(child.status).toBe('ABORTED');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
   });
 });

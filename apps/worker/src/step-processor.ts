@@ -1,5 +1,6 @@
 import { closeFromOutside, step, type Cursor, type ExecutionInfo, type FrameSuspension, type StepResult, type Wake } from '@redstep/core';
 import {
+  abandonedChildren,
   ActivityStore,
   decodeTaskToken,
   ExecutionStore,
@@ -9,6 +10,8 @@ import {
   notifyParent,
   producerId,
   StateMachineStore,
+  stopChildren,
+  stopExecution,
   waitingFrames,
   type ExecutionRecord,
   type Logger,
@@ -87,11 +90,27 @@ export class StepProcessor {
         if (rec.producer === jobId && rec.cursor) await this.followUp(rec, waitingFrames(rec.cursor));
         return false;
       }
+      if (await this.abandoned(rec)) {
+        // Its parent stopped waiting and a crash kept it from stopping this child: stop now.
+        await stopExecution(this.stopDeps(), rec.arn);
+        return true;
+      }
       const outcome = await this.advance(rec, action, job);
       if (outcome === 'fenced') continue;
       return outcome === 'committed';
     }
     throw new RetryLater('too many concurrent commits');
+  }
+
+  /** A `.sync` child whose parent no longer waits on it (a redriven child runs on its own). */
+  private async abandoned(rec: ExecutionRecord): Promise<boolean> {
+    const parent = rec.parent;
+    if (!parent || (parent.pattern !== 'sync' && parent.pattern !== 'sync2') || rec.redriveCount > 0) return false;
+    return !(await this.deps.executions.parentWaits(parent));
+  }
+
+  private stopDeps() {
+    return { executions: this.deps.executions, queue: this.deps.queue, now: this.now };
   }
 
   /** What this job should do, or undefined when the execution moved past what it answers. */
@@ -181,7 +200,9 @@ export class StepProcessor {
     this.deps.log?.debug({ executionArn: rec.arn, state: result.cursor?.state, events: result.events.length, status: result.closing?.status }, 'step committed');
     if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
     if (!result.closing) await this.followUp(rec, result.suspensions);
-    else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn));
+    else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn, { cursor: false }));
+    // `.sync` children of tasks this step ended (closed, timed out, cancelled) are stopped, as AWS does.
+    await stopChildren(this.stopDeps(), abandonedChildren(rec, result));
     // An asynchronous Express execution keeps no history once it ends (AWS sends it to logs).
     if (result.closing && isExpress(rec.arn)) await this.deps.executions.forget(rec.arn);
     return 'committed';

@@ -15,6 +15,7 @@ import {
   childNameFromNonce,
   decodeTaskToken,
   startExecutionRecord,
+  stopExecution,
   type StartDeps,
   type StartTarget,
   type VersionStore,
@@ -62,6 +63,11 @@ export class StatesIntegration implements Integration {
       });
       if (outcome.kind === 'exists') throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
       if (integration.pattern === 'sync' || integration.pattern === 'sync2') {
+        // Linked, the parent stops the child if it stops waiting; if it already has, stop it now.
+        if (!(await this.deps.executions.linkChild(call.execution.arn, nonce, arn))) {
+          await stopExecution({ ...this.deps, now: Date.now }, arn);
+          return { kind: 'pending' };
+        }
         // The child may have closed already (a fast child, a replayed job): answer now.
         const child = await this.deps.executions.load(arn);
         const answer = child && childAnswer(child, integration.pattern);
