@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-function freePort() {
+export function freePort() {
   return new Promise((res) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const p = s.address().port;
@@ -18,7 +18,8 @@ function freePort() {
   });
 }
 
-export async function startRedStep() {
+/** Starts RedStep; with `redisUrl` it uses that Redis instead of a private one. */
+export async function startRedStep({ redisUrl = '' } = {}) {
   if (!existsSync(join(root, 'apps/standalone/dist/main.js'))) {
     console.error('build first: npm run build');
     process.exit(2);
@@ -27,7 +28,7 @@ export async function startRedStep() {
   const dataDir = mkdtempSync(join(tmpdir(), 'redstep-bench-'));
   const server = spawn(process.execPath, ['apps/standalone/dist/main.js'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDSTEP_DATA_DIR: dataDir, REDIS_URL: '' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDSTEP_DATA_DIR: dataDir, REDIS_URL: redisUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise((res, rej) => {
