@@ -1,10 +1,11 @@
 import type { MapState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
-import { evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { evaluatePath } from '../../jsonpath/index.js';
 import { jsonata } from '../dataflow.js';
 import type { StateContext } from '../states/state-context.js';
 import { CSV_DELIMITERS, csvItems, parseCsv } from './csv.js';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+import { s3Request } from './request.js';
 
 /**
  * A Distributed Map's ItemReader: `s3:getObject` reads one JSON, JSON Lines or delimited text
@@ -41,7 +42,7 @@ export async function readerItems(state: MapState, sc: StateContext, input: unkn
   const config = reader.ReaderConfig ?? {};
   const store = sc.options.objectStore;
   if (!store) throw new StatesError(FAILED, `The ItemReader could not read items from ${String(reader.Resource)}: no S3-compatible endpoint is configured.`);
-  const request = await readerRequest(reader, sc, input);
+  const request = await s3Request(reader, sc, input, FAILED, 'ItemReader');
   const maxItems = await maxItemsOf(config, sc, input);
   const action = String(reader.Resource).startsWith(RESOURCE_PREFIX) ? String(reader.Resource).slice(RESOURCE_PREFIX.length) : '';
   try {
@@ -60,14 +61,6 @@ export async function readerItems(state: MapState, sc: StateContext, input: unkn
   throw new StatesError(FAILED, `The ItemReader resource '${String(reader.Resource)}' is not supported.`);
 }
 
-/** Parameters (JSONPath, `.$` keys over the input) or Arguments (JSONata) as the S3 request. */
-async function readerRequest(reader: ItemReaderSpec, sc: StateContext, input: unknown): Promise<Record<string, unknown>> {
-  let request: unknown;
-  if (sc.language === 'JSONata') request = reader.Arguments === undefined ? {} : await jsonata(sc, reader.Arguments, 'Arguments');
-  else request = reader.Parameters === undefined ? {} : evaluatePayloadTemplate(reader.Parameters, input, sc.paths(), 'Parameters');
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new StatesError(FAILED, 'The ItemReader parameters must be a JSON object.');
-  return request as Record<string, unknown>;
-}
 
 function stringField(request: Record<string, unknown>, field: string): string {
   const value = request[field];

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { MapState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
-import { evaluatePayloadTemplate } from '../../jsonpath/index.js';
-import { jsonata } from '../dataflow.js';
 import type { StateContext } from '../states/state-context.js';
 import { ObjectStoreError, type ObjectStore } from './object-store.js';
+import { s3Request } from './request.js';
 
 /**
  * A Distributed Map's ResultWriter. With `Resource: arn:aws:states:::s3:putObject` the children's
@@ -119,7 +118,7 @@ export function requireWriterStore(state: MapState, sc: StateContext): void {
 export async function writeResults(state: MapState, sc: StateContext, input: unknown, children: ChildOutcome[], run: RunInfo): Promise<Record<string, unknown>> {
   const spec = state.ResultWriter as WriterSpec;
   const store = sc.options.objectStore as ObjectStore;
-  const request = await writerRequest(spec, sc, input);
+  const request = await s3Request(spec, sc, input, FAILED, 'ResultWriter');
   const bucket = request.Bucket;
   if (typeof bucket !== 'string' || bucket === '') throw new StatesError(FAILED, "The ResultWriter parameters must have a string field 'Bucket'.");
   let prefix = typeof request.Prefix === 'string' ? request.Prefix : '';
@@ -150,10 +149,3 @@ export async function writeResults(state: MapState, sc: StateContext, input: unk
   }
 }
 
-async function writerRequest(spec: WriterSpec, sc: StateContext, input: unknown): Promise<Record<string, unknown>> {
-  let request: unknown;
-  if (sc.language === 'JSONata') request = spec.Arguments === undefined ? {} : await jsonata(sc, spec.Arguments, 'Arguments');
-  else request = spec.Parameters === undefined ? {} : evaluatePayloadTemplate(spec.Parameters, input, sc.paths(), 'Parameters');
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new StatesError(FAILED, 'The ResultWriter parameters must be a JSON object.');
-  return request as Record<string, unknown>;
-}
