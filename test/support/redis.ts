@@ -5,8 +5,11 @@ import { startRedisServer } from '../../apps/standalone/src/redis-server.js';
 
 export interface TestRedis {
   url: string;
-  /** Kill and restart are possible only for a Redis this harness started itself. */
-  restart?: () => Promise<void>;
+  /**
+   * Stops the server (SIGTERM: a clean shutdown; SIGKILL: a crash) and starts it again on the
+   * same port and AOF. Possible only for a Redis this harness started itself.
+   */
+  restart?: (signal?: 'SIGTERM' | 'SIGKILL', downMs?: number) => Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,8 +26,15 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = server.port;
   return {
     url: server.url,
-    async restart() {
-      await server.stop();
+    async restart(signal = 'SIGTERM', downMs = 0) {
+      if (signal === 'SIGKILL') {
+        const exited = new Promise<void>((r) => server.process.once('exit', () => r()));
+        server.process.kill('SIGKILL');
+        await exited;
+      } else {
+        await server.stop();
+      }
+      await new Promise((r) => setTimeout(r, downMs));
       server = await startRedisServer({ dir, port });
     },
     async stop() {
