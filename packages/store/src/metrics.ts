@@ -33,7 +33,7 @@ export function metrics() {
     executionsStarted: counter('redstep_executions_started_total', 'Executions started', ['state_machine', 'type']),
     executionsSucceeded: counter('redstep_executions_succeeded_total', 'Executions that ended SUCCEEDED', ['state_machine', 'type']),
     executionsFailed: counter('redstep_executions_failed_total', 'Executions that ended FAILED', ['state_machine', 'type']),
-    executionsAborted: counter('redstep_executions_aborted_total', 'Executions stopped by StopExecution', ['state_machine', 'type']),
+    executionsAborted: counter('redstep_executions_aborted_total', 'Executions stopped: by StopExecution, or as the .sync child of a Task its parent abandoned', ['state_machine', 'type']),
     executionsTimedOut: counter('redstep_executions_timed_out_total', 'Executions past their TimeoutSeconds', ['state_machine', 'type']),
     executionsThrottled: counter('redstep_executions_throttled_total', 'StartExecution calls refused by throttling', ['state_machine']),
     executionTime: histogram('redstep_execution_time_seconds', 'Start to end of finished executions', ['state_machine', 'type', 'status'], EXECUTION_BUCKETS),

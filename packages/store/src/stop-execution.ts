@@ -1,18 +1,20 @@
 import { closeFromOutside } from '@redstep/core';
-import { abandonedChildren, type ExecutionRecord, type ExecutionStore } from './executions.js';
+import { abandonedChildren, type ExecutionStore } from './executions.js';
 import { notifyParent } from './nested.js';
+import type { Metrics } from './metrics.js';
 import type { StepQueue } from './queue.js';
 
 export interface StopDeps {
   executions: ExecutionStore;
   queue: StepQueue;
   now: () => number;
+  /** Counts every execution this stops (children included) as aborted. */
+  metrics?: Metrics;
 }
 
-/** How a stop ended: when the execution stopped, and its record if this call is what stopped it. */
+/** How a stop ended: when the execution stopped (now, or earlier if it had closed already). */
 export interface StopOutcome {
   stopDate: number;
-  stopped?: ExecutionRecord;
 }
 
 /**
@@ -34,9 +36,14 @@ export async function stopExecution(deps: StopDeps, arn: string, detail: { error
     const now = deps.now();
     const result = closeFromOutside('abort', rec.seq, now, detail);
     if ((await deps.executions.commit(rec, result, now)) !== 'committed') continue;
+    if (deps.metrics) {
+      const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
+      deps.metrics.executionsAborted.inc(labels);
+      deps.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
+    }
     if (rec.parent) await notifyParent(deps.queue, await deps.executions.load(arn, { cursor: false }));
     await stopChildren(deps, abandonedChildren(rec, result));
-    return { stopDate: now, stopped: rec };
+    return { stopDate: now };
   }
 }
 

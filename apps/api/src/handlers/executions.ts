@@ -131,12 +131,6 @@ export function stopExecution(ctx: ApiContext) {
     arns(ctx).parseExecution(arn);
     const outcome = await stopExecutionRecord(ctx, arn, detail);
     if (!outcome) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
-    const rec = outcome.stopped;
-    if (rec) {
-      const labels = { state_machine: rec.stateMachineName, type: 'STANDARD' };
-      ctx.metrics.executionsAborted.inc(labels);
-      ctx.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (outcome.stopDate - rec.startDate) / 1000);
-    }
     return { stopDate: epochSeconds(outcome.stopDate) };
   };
 }
