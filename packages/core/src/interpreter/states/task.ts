@@ -102,6 +102,11 @@ export function integrationOf(resource: string, stateName: string): TaskIntegrat
 /** How events name the resource: the action with its pattern suffix (`startExecution.sync:2`). */
 const PATTERN_SUFFIX: Record<TaskIntegration['pattern'], string> = { request: '', sync: '.sync', sync2: '.sync:2', callback: '.waitForTaskToken' };
 
+/** The `resourceType` / `resource` pair every Task* event of a service integration carries. */
+export function taskEventNames(integration: TaskIntegration): { resourceType: string; resource: string } {
+  return { resourceType: integration.service, resource: `${integration.action}${PATTERN_SUFFIX[integration.pattern]}` };
+}
+
 /** Region of the execution's ARN: TaskScheduled names where the call goes. */
 function regionOf(executionArn: string): string {
   return executionArn.split(':')[3] ?? '';
@@ -115,7 +120,7 @@ function regionOf(executionArn: string): string {
 async function runIntegration(state: TaskState, sc: StateContext, integration: TaskIntegration): Promise<Outcome> {
   const { wake, cursor, recorder } = sc;
   const task = cursor.task;
-  const names = integration.function ? undefined : { resourceType: integration.service, resource: `${integration.action}${PATTERN_SUFFIX[integration.pattern]}` };
+  const names = integration.function ? undefined : taskEventNames(integration);
   if (task && wake.kind === 'taskSucceeded') {
     if (names) recorder.add('TaskSucceeded', { taskSucceededEventDetails: { ...names, ...payload('output', wake.output) } });
     else recorder.add('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: payload('output', wake.output) });
