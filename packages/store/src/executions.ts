@@ -59,6 +59,8 @@ export interface PendingTaskState {
   beat?: number;
   /** The child execution a `.sync` nested Task waits on. */
   child?: string;
+  /** A Task that waits after its call (callback, `.sync`) is past that call: TaskSubmitted is recorded, or nothing was submitted. */
+  submitted?: boolean;
 }
 
 export type CommitResult = 'committed' | 'missing' | 'fenced';
@@ -201,6 +203,17 @@ export class ExecutionStore {
     return res < 0 ? undefined : res;
   }
 
+  /**
+   * The call of a Task that waits after it (callback, `.sync`) is done: TaskSubmitted goes to
+   * history once with `event`, or without it the task is only marked (nothing was submitted).
+   * Answers to such a task are held back until then. False when the task is no longer pending.
+   */
+  async submitTask(arn: string, nonce: string, now: number, event?: { previousEventId: number; details: Record<string, unknown> }): Promise<boolean> {
+    const id = executionId(arn);
+    const args = [nonce, now, event ? JSON.stringify(event.details) : '', event?.previousEventId ?? 0];
+    return ((await this.h.run('submitTask', [keys.execution(id), keys.history(id)], args)) as number) >= 0;
+  }
+
   async heartbeat(token: string, now: number): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;
     return (await this.h.run('heartbeatTask', [keys.execution(executionId(arn))], [`t:${nonce}`, `b:${nonce}`, now])) === 1;
@@ -285,7 +298,7 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `n:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `n:${nonce}`, `u:${nonce}`];
 
 /**
  * The `.sync` children a step abandons: children of tasks pending before it and gone after it
@@ -382,6 +395,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
     if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
     if (h[`n:${nonce}`] !== undefined) task.child = h[`n:${nonce}`];
+    if (h[`u:${nonce}`] !== undefined) task.submitted = true;
     rec.tasks[nonce] = task;
   }
   if (h.by) rec.producer = h.by;
