@@ -23,6 +23,7 @@ import type { DefinitionCache, MapRunStore } from '@redstep/store';
 import type { MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
+import { waitsAfterCall } from './submission.js';
 
 /** Thrown so BullMQ retries the job later (with backoff). */
 export class RetryLater extends Error {}
@@ -129,6 +130,11 @@ export class StepProcessor {
         // Task answers and timeouts find their frame by the task's nonce.
         const found = rec.tasks[job.w] && this.taskFrame(rec, job.w);
         if (!found) return undefined;
+        if ((job.k === 'taskSucceeded' || job.k === 'taskFailed') && waitsAfterCall(found.cursor.task!) && !rec.tasks[job.w]!.submitted) {
+          // The answer outran the invoker's record of the call (a fast child or callback): keep
+          // it until TaskSubmitted is in history, so the events stay in AWS's order.
+          throw new RetryLater(`task ${job.w} answered before its call was recorded`);
+        }
         if (job.k === 'taskSucceeded') return { kind: 'step', wake: { kind: 'taskSucceeded', output: job.output, path: found.path } };
         if (job.k === 'taskFailed') {
           const wake: Wake = { kind: 'taskFailed', path: found.path };

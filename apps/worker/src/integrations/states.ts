@@ -62,18 +62,19 @@ export class StatesIntegration implements Integration {
         parent: { arn: call.execution.arn, nonce, pattern: integration.pattern },
       });
       if (outcome.kind === 'exists') throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
+      const started = startResponse(arn, outcome.startDate);
       if (integration.pattern === 'sync' || integration.pattern === 'sync2') {
         // Linked, the parent stops the child if it stops waiting; if it already has, stop it now.
         if (!(await this.deps.executions.linkChild(call.execution.arn, nonce, arn))) {
           await stopExecution({ ...this.deps, now: Date.now }, arn);
-          return { kind: 'pending' };
+          return { kind: 'pending', output: started };
         }
         // The child may have closed already (a fast child, a replayed job): answer now.
         const child = await this.deps.executions.load(arn);
         const answer = child && childAnswer(child, integration.pattern);
-        return answer ?? { kind: 'pending' };
+        return answer ? { ...answer, submitted: started } : { kind: 'pending', output: started };
       }
-      return { kind: 'succeeded', output: startResponse(arn, outcome.startDate) };
+      return { kind: 'succeeded', output: started };
     } catch (e) {
       return asFailure(e);
     }

@@ -9,8 +9,15 @@ export interface InvokeCall {
   execution: ExecutionRecord;
 }
 
-/** The call's outcome; `pending` when the answer comes later (a callback, a `.sync` job). */
-export type InvokeResult = { kind: 'succeeded'; output: unknown } | { kind: 'failed'; error: string; cause: string } | { kind: 'pending' };
+/**
+ * The call's outcome. `pending` when the answer comes later (a `.sync` job), with the submitting
+ * call's response (TaskSubmitted's output). `submitted` is that response when the job it started
+ * has answered already (a `.sync` child that closed before the call returned).
+ */
+export type InvokeResult =
+  | { kind: 'succeeded'; output: unknown; submitted?: unknown }
+  | { kind: 'failed'; error: string; cause: string; submitted?: unknown }
+  | { kind: 'pending'; output: unknown };
 
 export interface Integration {
   /** Patterns the integration supports beyond request-response. */
