@@ -1,4 +1,4 @@
-import { CreateStateMachineCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -149,4 +149,12 @@ export async function startFakeS3() {
     return error(res, 400, 'NotImplemented', `${req.method} ${req.url} is not implemented by the fake S3`);
   });
   return { ...peer, objects, put: (bucket: string, key: string, body: string) => objects.set(`${bucket}/${key}`, { body, lastModified: new Date('2024-05-01T10:00:00Z') }) };
+}
+
+/** A history's event types in order, once its ids are checked to run 1..n (no event lost or written twice). */
+export function eventTypes(events: HistoryEvent[]): string[] {
+  events.forEach((e, i) => {
+    if (e.id !== i + 1) throw new Error(`event ${i + 1} of the history has id ${e.id}`);
+  });
+  return events.map((e) => e.type!);
 }

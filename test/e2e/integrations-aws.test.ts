@@ -1,13 +1,17 @@
+import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { history, waitForEnd } from '../support/sfn.js';
-import { createMachine, json, start, startIntegrationCluster, startPeer, type Received } from './integration-support.js';
+import { createMachine, eventTypes, json, start, startIntegrationCluster, startPeer, type Received } from './integration-support.js';
 
 /**
  * Local peers speaking enough of the AWS JSON protocols: SQS (AmazonSQS.*) and EventBridge
  * (AWSEvents.*) at AWS_ENDPOINT_URL, DynamoDB (DynamoDB_20120810.*) at AWS_ENDPOINT_URL_DYNAMODB.
  */
 const QUEUE = 'http://sqs.local/123456789012/orders';
+/** Its consumer answers the message's task token well before SendMessage itself returns. */
+const EAGER_QUEUE = 'http://sqs.local/123456789012/eager';
 const target = (r: Received) => String(r.headers['x-amz-target'] ?? '');
 const awsError = (type: string, message: string) => ({ __type: type, message });
 
@@ -17,12 +21,19 @@ let ddb: Awaited<ReturnType<typeof startPeer>>;
 const items = new Map<string, unknown>();
 
 beforeAll(async () => {
-  aws = await startPeer((req, res) => {
+  aws = await startPeer(async (req, res) => {
     const body = JSON.parse(req.body || '{}') as Record<string, unknown>;
     const headers = { 'x-amzn-requestid': 'req-1', 'content-type': 'application/x-amz-json-1.0' };
     switch (target(req)) {
       case 'AmazonSQS.SendMessage': {
-        if (body.QueueUrl !== QUEUE) return json(res, 400, awsError('com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.'), headers);
+        if (body.QueueUrl === EAGER_QUEUE) {
+          const { token } = JSON.parse(String(body.MessageBody)) as { token: string };
+          await cluster.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"eager":true}' }));
+          // Long enough for the answer to reach a worker before the call returns.
+          await sleep(500);
+        } else if (body.QueueUrl !== QUEUE) {
+          return json(res, 400, awsError('com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.'), headers);
+        }
         const md5 = createHash('md5').update(String(body.MessageBody)).digest('hex');
         return json(res, 200, { MessageId: 'msg-1', MD5OfMessageBody: md5 }, headers);
       }
@@ -88,6 +99,65 @@ describe('AWS SDK integrations against a local peer', () => {
     expect(sent).toHaveLength(1);
     expect(JSON.parse(sent[0]!.body)).toEqual({ QueueUrl: QUEUE, MessageBody: '{"id":7}' });
     expect(sent[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/eu-west-1\/sqs\/aws4_request/);
+  });
+
+  test('sqs:sendMessage.waitForTaskToken: TaskSubmitted carries the SendMessage response, then SendTaskSuccess answers', async () => {
+    const before = aws.received.length;
+    const machine = await createMachine(cluster.sfn, {
+      StartAt: 'Ask',
+      States: {
+        Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: QUEUE, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true },
+      },
+    });
+    const arn = await start(cluster.sfn, machine);
+    let sent: Received | undefined;
+    for (let i = 0; i < 200 && !sent; i++) {
+      sent = aws.received.slice(before).find((r) => target(r) === 'AmazonSQS.SendMessage');
+      if (!sent) await sleep(50);
+    }
+    const { token } = JSON.parse(JSON.parse(sent!.body).MessageBody) as { token: string };
+    // The Task waits on its token; TaskSubmitted is recorded once the call has returned.
+    let types: string[] = [];
+    for (let i = 0; i < 100 && !types.includes('TaskSubmitted'); i++) {
+      types = eventTypes(await history(cluster.sfn, arn));
+      if (!types.includes('TaskSubmitted')) await sleep(50);
+    }
+    expect(types).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted']);
+    expect((await cluster.sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+    await cluster.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"done":1}' }));
+    const done = await waitForEnd(cluster.sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ done: 1 });
+    const events = await history(cluster.sfn, arn);
+    expect(eventTypes(events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    const submitted = events[4]!;
+    expect(submitted.previousEventId).toBe(events[3]!.id);
+    expect(submitted.taskSubmittedEventDetails).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', outputDetails: { truncated: false } });
+    expect(JSON.parse(submitted.taskSubmittedEventDetails!.output!)).toEqual({
+      MessageId: 'msg-1',
+      MD5OfMessageBody: createHash('md5').update(JSON.stringify({ token })).digest('hex'),
+      SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
+      SdkResponseMetadata: { RequestId: 'req-1' },
+    });
+  });
+
+  test('a callback answered before its SendMessage returns still records TaskSubmitted before TaskSucceeded', async () => {
+    const { arn, done } = await run({
+      Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: EAGER_QUEUE, MessageBody: { 'token.$': '$$.Task.Token' } }, End: true },
+    });
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({ eager: true });
+    const events = await history(cluster.sfn, arn);
+    expect(eventTypes(events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(JSON.parse(events[4]!.taskSubmittedEventDetails!.output!)).toMatchObject({ MessageId: 'msg-1' });
+  });
+
+  test('a callback whose SendMessage fails records no TaskSubmitted and fails the Task at once', async () => {
+    const { arn, done } = await run({
+      Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'http://sqs.local/123456789012/nope', MessageBody: { 'token.$': '$$.Task.Token' } }, End: true },
+    });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'SQS.QueueDoesNotExistException' });
+    expect(eventTypes(await history(cluster.sfn, arn))).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'ExecutionFailed']);
   });
 
   test('dynamodb:putItem then getItem at the DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB)', async () => {

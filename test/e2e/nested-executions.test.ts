@@ -4,7 +4,7 @@ import { executionId, keys } from '@redstep/store';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { history, waitForEnd } from '../support/sfn.js';
-import { createMachine, start, startIntegrationCluster } from './integration-support.js';
+import { createMachine, eventTypes, start, startIntegrationCluster } from './integration-support.js';
 
 /** Nested executions: `states:startExecution` in every pattern, against real api and worker processes. */
 describe('nested executions (states:startExecution)', () => {
@@ -55,6 +55,8 @@ describe('nested executions (states:startExecution)', () => {
     const events = await history(sfn, arn);
     const scheduled = events.find((e) => e.type === 'TaskScheduled')!;
     expect(scheduled.taskScheduledEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution' });
+    // Request-response waits for nothing after its call: no TaskSubmitted.
+    expect(eventTypes(events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
   });
 
   test('.sync waits for the child and answers its description with Output as JSON text', async () => {
@@ -78,6 +80,53 @@ describe('nested executions (states:startExecution)', () => {
     expect(JSON.parse(out.Output as string)).toEqual({ got: { x: 1 }, done: true });
     expect(out.StopDate as number).toBeGreaterThanOrEqual(out.StartDate as number);
     expect(Object.keys(out)).toEqual([...Object.keys(out)].sort());
+    // TaskSubmitted, once, between TaskStarted and TaskSucceeded, with StartExecution's response.
+    const events = await history(sfn, arn);
+    expect(eventTypes(events)).toEqual([
+      'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+    ]);
+    const [started, submitted] = events.filter((e) => e.type === 'TaskStarted' || e.type === 'TaskSubmitted');
+    expect(submitted!.previousEventId).toBe(started!.id);
+    const details = submitted!.taskSubmittedEventDetails!;
+    expect(details).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync', outputDetails: { truncated: false } });
+    const response = JSON.parse(details.output!) as Record<string, unknown>;
+    expect(response).toMatchObject({ ExecutionArn: out.ExecutionArn, StartDate: out.StartDate, SdkHttpMetadata: { HttpStatusCode: 200 } });
+  });
+
+  test('very fast .sync children: every task still records TaskSubmitted before its answer', async () => {
+    // A one-Pass child often closes before the parent's worker has recorded the submission;
+    // its answer waits for it. Eight at once make that race likely in some of them.
+    const parent = await createMachine(sfn, {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'INLINE' },
+            StartAt: 'Nest',
+            States: { Nest: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: echo, 'Input.$': '$' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    });
+    const arn = await start(sfn, parent, { items: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ i })) });
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const events = await history(sfn, arn);
+    const types = eventTypes(events);
+    expect(types.filter((t) => t === 'TaskSubmitted')).toHaveLength(8);
+    expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(8);
+    // Pair each child's TaskSubmitted (its start) with its TaskSucceeded (its description).
+    const at = (type: string) => new Map(events.filter((e) => e.type === type).map((e) => {
+      const output = (e.taskSubmittedEventDetails ?? e.taskSucceededEventDetails)!.output!;
+      return [(JSON.parse(output) as { ExecutionArn: string }).ExecutionArn, e.id!] as const;
+    }));
+    const submitted = at('TaskSubmitted');
+    const succeeded = at('TaskSucceeded');
+    expect(submitted.size).toBe(8);
+    for (const [child, id] of succeeded) expect(submitted.get(child), child).toBeLessThan(id);
   });
 
   test('.sync:2 answers the same description with Input and Output parsed', async () => {
@@ -147,6 +196,11 @@ describe('nested executions (states:startExecution)', () => {
     const done = await waitForEnd(sfn, arn);
     expect(done.status, done.cause).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toEqual({ answered: 'j1' });
+    const events = await history(sfn, arn);
+    expect(eventTypes(events).slice(2, 6)).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
+    const submitted = events.find((e) => e.type === 'TaskSubmitted')!.taskSubmittedEventDetails!;
+    expect(submitted.resource).toBe('startExecution.waitForTaskToken');
+    expect(JSON.parse(submitted.output!)).toMatchObject({ ExecutionArn: childArn });
     await sfn.send(new StopExecutionCommand({ executionArn: childArn! }));
   });
 
@@ -250,6 +304,36 @@ describe('nested executions (states:startExecution)', () => {
     const done = await waitForEnd(sfn, arn);
     expect(done.status, done.cause).toBe('SUCCEEDED');
     expect(JSON.parse(done.output!)).toMatchObject({ caught: { Error: 'States.Timeout' } });
+  });
+
+  test('a child that closes before its parent recorded the start: the answer waits for TaskSubmitted', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: waiting, Name: 'outruns-submit' }));
+    const arn = await start(sfn, parent);
+    const childArn = waiting.replace(':stateMachine:', ':execution:') + ':outruns-submit';
+    await running(childArn);
+    // Play the race: take back the parent's record of the submission (as if its worker had not
+    // got that far), then close the child.
+    const redis = new Redis(cluster.redisUrl);
+    try {
+      const key = keys.execution(executionId(arn));
+      let mark: [string, string] | undefined;
+      for (let i = 0; i < 100 && !mark; i++) {
+        mark = Object.entries(await redis.hgetall(key)).find(([f]) => f.startsWith('u:'));
+        if (!mark) await sleep(20);
+      }
+      await redis.hdel(key, mark![0]);
+      await sfn.send(new StopExecutionCommand({ executionArn: childArn }));
+      await sleep(1000);
+      // The child's answer is held back: the parent still waits, no TaskFailed yet.
+      expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
+      expect(eventTypes(await history(sfn, arn)).at(-1)).toBe('TaskSubmitted');
+      await redis.hset(key, mark![0], mark![1]);
+    } finally {
+      redis.disconnect();
+    }
+    const done = await waitForEnd(sfn, arn);
+    expect(done.status).toBe('FAILED');
+    expect(eventTypes(await history(sfn, arn)).slice(3)).toEqual(['TaskStarted', 'TaskSubmitted', 'TaskFailed', 'ExecutionFailed']);
   });
 
   test('a .sync child whose parent stopped waiting without stopping it (a crash between the two) stops itself at its next step', async () => {
