@@ -317,11 +317,12 @@ describe('nested executions (states:startExecution)', () => {
     try {
       const key = keys.execution(executionId(arn));
       let mark: [string, string] | undefined;
+      // The mark reads 'due' from scheduling until the worker records the call.
       for (let i = 0; i < 100 && !mark; i++) {
-        mark = Object.entries(await redis.hgetall(key)).find(([f]) => f.startsWith('u:'));
+        mark = Object.entries(await redis.hgetall(key)).find(([f, v]) => f.startsWith('u:') && v !== 'due');
         if (!mark) await sleep(20);
       }
-      await redis.hdel(key, mark![0]);
+      await redis.hset(key, mark![0], 'due');
       await sfn.send(new StopExecutionCommand({ executionArn: childArn }));
       await sleep(1000);
       // The child's answer is held back: the parent still waits, no TaskFailed yet.
@@ -334,6 +335,28 @@ describe('nested executions (states:startExecution)', () => {
     const done = await waitForEnd(sfn, arn);
     expect(done.status).toBe('FAILED');
     expect(eventTypes(await history(sfn, arn)).slice(3)).toEqual(['TaskStarted', 'TaskSubmitted', 'TaskFailed', 'ExecutionFailed']);
+  });
+
+  test('a task with no submission mark (scheduled by an older RedStep) takes its answer at once', async () => {
+    const parent = await createMachine(sfn, parentOf('arn:aws:states:::states:startExecution.sync', { StateMachineArn: waiting, Name: 'unmarked' }));
+    const arn = await start(sfn, parent);
+    const childArn = waiting.replace(':stateMachine:', ':execution:') + ':unmarked';
+    await running(childArn);
+    const redis = new Redis(cluster.redisUrl);
+    try {
+      const key = keys.execution(executionId(arn));
+      let field: string | undefined;
+      for (let i = 0; i < 100 && !field; i++) {
+        field = Object.entries(await redis.hgetall(key)).find(([f, v]) => f.startsWith('u:') && v !== 'due')?.[0];
+        if (!field) await sleep(20);
+      }
+      await redis.hdel(key, field!);
+    } finally {
+      redis.disconnect();
+    }
+    await sfn.send(new StopExecutionCommand({ executionArn: childArn }));
+    const done = await waitForEnd(sfn, arn, 5_000);
+    expect(done.status).toBe('FAILED');
   });
 
   test('a .sync child whose parent stopped waiting without stopping it (a crash between the two) stops itself at its next step', async () => {

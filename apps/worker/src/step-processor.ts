@@ -23,7 +23,6 @@ import type { DefinitionCache, MapRunStore } from '@redstep/store';
 import type { MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
-import { waitsAfterCall } from './submission.js';
 
 /** Thrown so BullMQ retries the job later (with backoff). */
 export class RetryLater extends Error {}
@@ -111,7 +110,8 @@ export class StepProcessor {
   }
 
   private stopDeps() {
-    return { executions: this.deps.executions, queue: this.deps.queue, now: this.now };
+    const deps = { executions: this.deps.executions, queue: this.deps.queue, now: this.now };
+    return this.deps.metrics ? { ...deps, metrics: this.deps.metrics } : deps;
   }
 
   /** What this job should do, or undefined when the execution moved past what it answers. */
@@ -130,7 +130,7 @@ export class StepProcessor {
         // Task answers and timeouts find their frame by the task's nonce.
         const found = rec.tasks[job.w] && this.taskFrame(rec, job.w);
         if (!found) return undefined;
-        if ((job.k === 'taskSucceeded' || job.k === 'taskFailed') && waitsAfterCall(found.cursor.task!) && !rec.tasks[job.w]!.submitted) {
+        if ((job.k === 'taskSucceeded' || job.k === 'taskFailed') && rec.tasks[job.w]!.submissionDue) {
           // The answer outran the invoker's record of the call (a fast child or callback): keep
           // it until TaskSubmitted is in history, so the events stay in AWS's order.
           throw new RetryLater(`task ${job.w} answered before its call was recorded`);

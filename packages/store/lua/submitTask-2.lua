@@ -18,7 +18,10 @@
 if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -1 end
 if not redis.call('HGET', KEYS[1], 't:' .. ARGV[1]) then return -1 end
 local mark = 'u:' .. ARGV[1]
-if redis.call('HEXISTS', KEYS[1], mark) == 1 then return 0 end
+-- 'due' since the task was scheduled; anything else means recorded already. (A task scheduled
+-- before submissions were kept has no mark: it is recorded now all the same.)
+local was = redis.call('HGET', KEYS[1], mark)
+if was and was ~= 'due' then return 0 end
 if ARGV[3] == '' then
   redis.call('HSET', KEYS[1], mark, 0)
   return 1

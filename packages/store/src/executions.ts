@@ -59,8 +59,11 @@ export interface PendingTaskState {
   beat?: number;
   /** The child execution a `.sync` nested Task waits on. */
   child?: string;
-  /** A Task that waits after its call (callback, `.sync`) is past that call: TaskSubmitted is recorded, or nothing was submitted. */
-  submitted?: boolean;
+  /**
+   * A Task that waits after its call (callback, `.sync`) whose call is not yet recorded: its
+   * answers wait for TaskSubmitted. (Tasks scheduled before this was kept never wait.)
+   */
+  submissionDue?: boolean;
 }
 
 export type CommitResult = 'committed' | 'missing' | 'fenced';
@@ -141,6 +144,8 @@ export class ExecutionStore {
         set[`t:${nonce}`] = 'scheduled';
         // What SendTask* needs for activity metrics, so it reads a few fields, not the cursor.
         if (task.resource.includes(':activity:')) set[`a:${nonce}`] = `${task.scheduledAt}|${task.resource.slice(task.resource.lastIndexOf(':') + 1)}`;
+        // A call that waits after it (callback, `.sync`) has its submission to record first.
+        if (task.integration && task.integration.pattern !== 'request') set[`u:${nonce}`] = SUBMISSION_DUE;
       }
       for (const nonce of before) if (!after.has(nonce)) del.push(...taskFields(nonce));
     }
@@ -298,6 +303,9 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
   return { status: rec.status, start: rec.startDate, seq: rec.seq, wake: rec.wake, rc: rec.redriveCount };
 }
 
+/** `u:<nonce>` of a callback or `.sync` task until its call is recorded (then the event id, or 0). */
+const SUBMISSION_DUE = 'due';
+
 const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `n:${nonce}`, `u:${nonce}`];
 
 /**
@@ -395,7 +403,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
     if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
     if (h[`n:${nonce}`] !== undefined) task.child = h[`n:${nonce}`];
-    if (h[`u:${nonce}`] !== undefined) task.submitted = true;
+    if (h[`u:${nonce}`] === SUBMISSION_DUE) task.submissionDue = true;
     rec.tasks[nonce] = task;
   }
   if (h.by) rec.producer = h.by;
