@@ -251,6 +251,29 @@ describe('nested executions (states:startExecution)', () => {
     throw new Error(`${executionArn} never ran`);
   }
 
+  /**
+   * Plays a race or a crash on a parent's stored task fields: waits until one field matches,
+   * then hands it (name and value) to `change` with a connection to the test's Redis.
+   */
+  async function onParentField(arn: string, match: (field: string, value: string) => boolean, change: (redis: Redis, key: string, field: [string, string]) => Promise<void>) {
+    const redis = new Redis(cluster.redisUrl);
+    try {
+      const key = keys.execution(executionId(arn));
+      let found: [string, string] | undefined;
+      for (let i = 0; i < 100 && !found; i++) {
+        found = Object.entries(await redis.hgetall(key)).find(([f, v]) => match(f, v));
+        if (!found) await sleep(20);
+      }
+      if (!found) throw new Error(`no matching field on ${arn}`);
+      await change(redis, key, found);
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** The submission mark once the worker has recorded the call (it reads 'due' until then). */
+  const recordedMark = (f: string, v: string) => f.startsWith('u:') && v !== 'due';
+
   test('stopping a parent stops the .sync child it waits on; a request-response child runs on', async () => {
     const parent = await createMachine(
       sfn,
@@ -313,25 +336,15 @@ describe('nested executions (states:startExecution)', () => {
     await running(childArn);
     // Play the race: take back the parent's record of the submission (as if its worker had not
     // got that far), then close the child.
-    const redis = new Redis(cluster.redisUrl);
-    try {
-      const key = keys.execution(executionId(arn));
-      let mark: [string, string] | undefined;
-      // The mark reads 'due' from scheduling until the worker records the call.
-      for (let i = 0; i < 100 && !mark; i++) {
-        mark = Object.entries(await redis.hgetall(key)).find(([f, v]) => f.startsWith('u:') && v !== 'due');
-        if (!mark) await sleep(20);
-      }
-      await redis.hset(key, mark![0], 'due');
+    await onParentField(arn, recordedMark, async (redis, key, [field, value]) => {
+      await redis.hset(key, field, 'due');
       await sfn.send(new StopExecutionCommand({ executionArn: childArn }));
       await sleep(1000);
       // The child's answer is held back: the parent still waits, no TaskFailed yet.
       expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status).toBe('RUNNING');
       expect(eventTypes(await history(sfn, arn)).at(-1)).toBe('TaskSubmitted');
-      await redis.hset(key, mark![0], mark![1]);
-    } finally {
-      redis.disconnect();
-    }
+      await redis.hset(key, field, value);
+    });
     const done = await waitForEnd(sfn, arn);
     expect(done.status).toBe('FAILED');
     expect(eventTypes(await history(sfn, arn)).slice(3)).toEqual(['TaskStarted', 'TaskSubmitted', 'TaskFailed', 'ExecutionFailed']);
@@ -342,18 +355,9 @@ describe('nested executions (states:startExecution)', () => {
     const arn = await start(sfn, parent);
     const childArn = waiting.replace(':stateMachine:', ':execution:') + ':unmarked';
     await running(childArn);
-    const redis = new Redis(cluster.redisUrl);
-    try {
-      const key = keys.execution(executionId(arn));
-      let field: string | undefined;
-      for (let i = 0; i < 100 && !field; i++) {
-        field = Object.entries(await redis.hgetall(key)).find(([f, v]) => f.startsWith('u:') && v !== 'due')?.[0];
-        if (!field) await sleep(20);
-      }
-      await redis.hdel(key, field!);
-    } finally {
-      redis.disconnect();
-    }
+    await onParentField(arn, recordedMark, async (redis, key, [field]) => {
+      await redis.hdel(key, field);
+    });
     await sfn.send(new StopExecutionCommand({ executionArn: childArn }));
     const done = await waitForEnd(sfn, arn, 5_000);
     expect(done.status).toBe('FAILED');
@@ -367,19 +371,9 @@ describe('nested executions (states:startExecution)', () => {
     await running(childArn);
     // Play the crash: the parent's task and its link vanish as if the parent moved on and died
     // before it stopped the child.
-    const redis = new Redis(cluster.redisUrl);
-    try {
-      const key = keys.execution(executionId(arn));
-      let fields: string[] = [];
-      for (let i = 0; i < 100 && !fields.some((f) => f.startsWith('n:')); i++) {
-        fields = Object.keys(await redis.hgetall(key));
-        await sleep(20);
-      }
-      const nonce = fields.find((f) => f.startsWith('n:'))!.slice(2);
-      await redis.hdel(key, `t:${nonce}`, `n:${nonce}`);
-    } finally {
-      redis.disconnect();
-    }
+    await onParentField(arn, (f) => f.startsWith('n:'), async (redis, key, [field]) => {
+      await redis.hdel(key, `t:${field.slice(2)}`, field);
+    });
     const child = await waitForEnd(sfn, childArn);
     expect(child.status).toBe('ABORTED');
     await sfn.send(new StopExecutionCommand({ executionArn: arn }));
