@@ -15,7 +15,7 @@ import {
   type RedisHandle,
   type StepJob,
 } from '@redstep/store';
-import { DefinitionCache, MapRunStore } from '@redstep/store';
+import { DefinitionCache, MapRunStore, RetentionSweeper, sweepIntervalMs } from '@redstep/store';
 import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
@@ -92,13 +92,36 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     },
   );
   worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));
+  const stopSweeping = config.retentionMs > 0 ? sweepClosedExecutions(new RetentionSweeper(handle, config.retentionMs, m), config.retentionMs, log) : () => {};
   let open = true;
   return {
     running: () => open && worker.isRunning(),
     async close() {
       open = false;
+      stopSweeping();
       await worker.close();
       await queue.close();
     },
   };
+}
+
+/**
+ * Sweeps closed executions past retention now and then. Every worker sweeps (a sweep is
+ * idempotent, so overlapping ones only repeat work); a missed sweep is made up by the next.
+ */
+function sweepClosedExecutions(sweeper: RetentionSweeper, retentionMs: number, log: Logger): () => void {
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweeper
+      .sweep()
+      .then(
+        (removed) => removed > 0 && log.info({ removed }, 'closed executions past retention removed'),
+        (err: unknown) => log.warn({ err: String(err) }, 'retention sweep failed'),
+      )
+      .finally(() => (sweeping = false));
+  }, sweepIntervalMs(retentionMs));
+  timer.unref();
+  return () => clearInterval(timer);
 }

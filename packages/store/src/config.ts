@@ -25,6 +25,8 @@ export interface Config {
   lambdaEndpoint?: string;
   /** Where the AWS SDK integrations (sqs, sns, dynamodb, events, aws-sdk:*) send their calls. */
   aws: AwsConfig;
+  /** How long a closed execution is kept (EXECUTION_RETENTION_DAYS), in ms; 0 keeps it for ever. */
+  retentionMs: number;
 }
 
 export interface AwsConfig {
@@ -48,6 +50,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got '${raw}'`);
     return n;
   };
+  const days = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > 36_500) throw new ConfigError(`${name} must be a number of days in [0, 36500], got '${raw}'`);
+    return n;
+  };
   const accountId = env.SFN_ACCOUNT_ID || '123456789012';
   if (!/^\d{12}$/.test(accountId)) throw new ConfigError(`SFN_ACCOUNT_ID must be 12 digits, got '${accountId}'`);
   const config: Config = {
@@ -62,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     httpTimeoutMs: int('SFN_HTTP_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     aws: awsConfig(env),
+    retentionMs: days('EXECUTION_RETENTION_DAYS', 90) * 24 * 3600 * 1000,
   };
   if (env.SFN_MOCK_CONFIG) config.mockConfigPath = env.SFN_MOCK_CONFIG;
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;

@@ -17,3 +17,4 @@ export * from './start-execution.js';
 export * from './nested.js';
 export * from './definitions.js';
 export * from './stop-execution.js';
+export * from './retention.js';

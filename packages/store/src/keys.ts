@@ -15,6 +15,11 @@ export function executionId(executionArn: string): string {
   throw new Error(`not an execution ARN: ${executionArn}`);
 }
 
+/** The same id from its parts, for code that holds names rather than an ARN. */
+export function executionIdOf(stateMachineName: string, executionName: string): string {
+  return `${stateMachineName}:${executionName}`;
+}
+
 export const keys = {
   /**
    * Hash: one execution's small mutable fields (status, sequence, wake, pending task). Every
@@ -31,6 +36,11 @@ export const keys = {
   stateMachine: (name: string) => `${P}:sm:{${name}}`,
   /** Sorted set: state machine names by creation time. */
   stateMachines: () => `${P}:sms`,
+  /**
+   * Set: names of every state machine that ever had an execution index, deleted ones included
+   * (their executions stay describable until retention removes them).
+   */
+  indexedMachines: () => `${P}:smx`,
   /** Sorted set: a state machine's execution names by start time (ms). */
   stateMachineExecutions: (name: string) => `${P}:sx:{${name}}`,
   /**

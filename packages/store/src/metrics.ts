@@ -36,6 +36,7 @@ export function metrics() {
     executionsAborted: counter('redstep_executions_aborted_total', 'Executions stopped: by StopExecution, or as the .sync child of a Task its parent abandoned', ['state_machine', 'type']),
     executionsTimedOut: counter('redstep_executions_timed_out_total', 'Executions past their TimeoutSeconds', ['state_machine', 'type']),
     executionsThrottled: counter('redstep_executions_throttled_total', 'StartExecution calls refused by throttling', ['state_machine']),
+    executionsExpired: counter('redstep_executions_expired_total', 'Closed executions removed after the retention period', []),
     executionTime: histogram('redstep_execution_time_seconds', 'Start to end of finished executions', ['state_machine', 'type', 'status'], EXECUTION_BUCKETS),
     expressExecutions: counter('redstep_express_executions_total', 'Express executions finished', ['state_machine', 'status']),
     mapRunsStarted: counter('redstep_map_runs_started_total', 'Map states entered and map runs started', ['state_machine', 'mode']),

@@ -44,6 +44,8 @@ export class StateMachineStore {
     const existing = await createIfAbsent(this.h, keys.stateMachine(rec.name), toFields(rec));
     if (existing) return fromFields(existing);
     await this.h.redis.zadd(keys.stateMachines(), rec.createdAt, rec.name);
+    // Remembered past deletion: its executions are swept by retention from this list.
+    await this.h.redis.sadd(keys.indexedMachines(), rec.name);
     return undefined;
   }
 

@@ -1,0 +1,22 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('EXECUTION_RETENTION_DAYS', () => {
+  const DAY_MS = 24 * 3600 * 1000;
+
+  test('defaults to AWS\'s 90 days', () => {
+    expect(loadConfig({}).retentionMs).toBe(90 * DAY_MS);
+  });
+
+  test('takes whole and fractional days; 0 keeps executions for ever', () => {
+    expect(loadConfig({ EXECUTION_RETENTION_DAYS: '7' }).retentionMs).toBe(7 * DAY_MS);
+    expect(loadConfig({ EXECUTION_RETENTION_DAYS: '0.5' }).retentionMs).toBe(DAY_MS / 2);
+    expect(loadConfig({ EXECUTION_RETENTION_DAYS: '0' }).retentionMs).toBe(0);
+  });
+
+  test('refuses what is not a number of days', () => {
+    for (const raw of ['-1', 'ninety', '1e9', 'Infinity']) {
+      expect(() => loadConfig({ EXECUTION_RETENTION_DAYS: raw }), raw).toThrow(ConfigError);
+    }
+  });
+});

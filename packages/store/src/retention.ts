@@ -1,0 +1,77 @@
+import { executionIdOf, keys } from './keys.js';
+import type { Metrics } from './metrics.js';
+import type { RedisHandle } from './redis.js';
+
+const CLOSED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+/** Index entries read per round trip. */
+const BATCH = 200;
+
+/**
+ * Removes executions closed longer ago than the retention period (AWS keeps them 90 days),
+ * so Redis holds a bounded history. Index entries are scored by start time, so only entries
+ * started before the cutoff are read; those still running stay and are looked at again later.
+ * Every removal is idempotent (data keys first, the index entry last), so sweeps may overlap,
+ * run on every worker, and be killed at any point.
+ */
+export class RetentionSweeper {
+  constructor(
+    private readonly h: RedisHandle,
+    private readonly retentionMs: number,
+    private readonly metrics?: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** One pass over every state machine's executions; returns how many were removed. */
+  async sweep(): Promise<number> {
+    const { redis } = this.h;
+    const [remembered, live] = await Promise.all([redis.smembers(keys.indexedMachines()), redis.zrange(keys.stateMachines(), '0', '-1')]);
+    let removed = 0;
+    for (const machine of new Set([...remembered, ...live])) removed += await this.sweepMachine(machine);
+    return removed;
+  }
+
+  private async sweepMachine(machine: string): Promise<number> {
+    const { redis } = this.h;
+    const index = keys.stateMachineExecutions(machine);
+    const cutoff = this.now() - this.retentionMs;
+    let kept = 0;
+    let removed = 0;
+    for (;;) {
+      const names = await redis.zrangebyscore(index, '-inf', cutoff, 'LIMIT', kept, BATCH);
+      if (names.length === 0) break;
+      const states = await Promise.all(names.map((name) => redis.hmget(keys.execution(executionIdOf(machine, name)), 'status', 'stopDate')));
+      for (const [i, name] of names.entries()) {
+        const [status, stopDate] = states[i]!;
+        // No record: removed by an earlier sweep that died before its last step.
+        const gone = status === null || (CLOSED.has(status) && Number(stopDate) < cutoff);
+        if (!gone) {
+          kept++;
+          continue;
+        }
+        await this.remove(machine, name);
+        removed++;
+      }
+      if (names.length < BATCH) break;
+    }
+    if (removed > 0) this.metrics?.executionsExpired.inc(removed);
+    if (kept === 0 && (await redis.zcard(index)) === 0 && !(await redis.exists(keys.stateMachine(machine)))) {
+      await redis.srem(keys.indexedMachines(), machine);
+    }
+    return removed;
+  }
+
+  private async remove(machine: string, name: string): Promise<void> {
+    const { redis } = this.h;
+    const id = executionIdOf(machine, name);
+    // Map runs are found by their own id too: those keys go first, while the hash names them.
+    const mapRuns = await redis.hkeys(keys.mapRuns(id));
+    if (mapRuns.length > 0) await redis.del(...mapRuns.map((run) => keys.mapRunExecution(run)));
+    await redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.mapRuns(id), keys.mapRunLimits(id));
+    await redis.zrem(keys.stateMachineExecutions(machine), name);
+  }
+}
+
+/** How often a worker sweeps: a tenth of the retention period, between one second and ten minutes. */
+export function sweepIntervalMs(retentionMs: number): number {
+  return Math.min(600_000, Math.max(1_000, Math.floor(retentionMs / 10)));
+}
