@@ -228,9 +228,9 @@ describe('api and worker workloads', () => {
 
   it('set only environment variables the code reads', () => {
     const config = read('packages/store/src/config.ts');
-    const readByConfig = new Set([...config.matchAll(/env\.([A-Z_]+)|int\('([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
+    const readByConfig = new Set([...config.matchAll(/env\.([A-Z_]+)|(?:int|days)\('([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]));
     const data = find('ConfigMap', 'redstep-config')!.data as Record<string, string>;
-    expect(Object.keys(data).sort()).toEqual(['HOST', 'LOG_LEVEL', 'METRICS_PORT', 'PORT', 'REDIS_URL', 'SFN_ACCOUNT_ID', 'SFN_REGION', 'WORKER_CONCURRENCY']);
+    expect(Object.keys(data).sort()).toEqual(['EXECUTION_RETENTION_DAYS', 'HOST', 'LOG_LEVEL', 'METRICS_PORT', 'PORT', 'REDIS_URL', 'SFN_ACCOUNT_ID', 'SFN_REGION', 'WORKER_CONCURRENCY']);
     for (const key of Object.keys(data)) if (key !== 'METRICS_PORT') expect(readByConfig.has(key), key).toBe(true);
     expect(data.PORT).toBe('8083');
     expect(data.SFN_ACCOUNT_ID).toMatch(/^\d{12}$/);
