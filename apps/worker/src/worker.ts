@@ -45,6 +45,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const queue = new StepQueue(handle.redis);
   const stateMachines = new StateMachineStore(handle);
   const executions = new ExecutionStore(handle);
+  const activities = new ActivityStore(handle);
   const config = options.config ?? loadConfig();
   const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, versions: new VersionStore(handle) });
   const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs);
@@ -52,7 +53,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const processor = new StepProcessor({
     invoker,
     executions,
-    activities: new ActivityStore(handle),
+    activities,
     stateMachines,
     definitions: new DefinitionCache(stateMachines),
     queue,
@@ -92,36 +93,39 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     },
   );
   worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));
-  const stopSweeping = config.retentionMs > 0 ? sweepClosedExecutions(new RetentionSweeper(handle, config.retentionMs, m), config.retentionMs, log) : () => {};
+  // Upkeep every worker does; each is idempotent, so overlapping runs on several workers only
+  // repeat work, and a missed round is made up by the next.
+  const sweeper = new RetentionSweeper(handle, config.retentionMs, m);
+  const handouts = new Map<string, Set<string>>();
+  const upkeep = [
+    config.retentionMs > 0 && every(sweepIntervalMs(config.retentionMs), () => sweeper.sweep(), (removed) => removed > 0 && log.info({ removed }, 'closed executions past retention removed'), log),
+    every(HANDOUT_RECOVERY_MS, () => activities.requeueStuck(handouts), (requeued) => requeued > 0 && log.warn({ requeued }, 'activity tasks taken by a poller that died put back'), log),
+  ];
   let open = true;
   return {
     running: () => open && worker.isRunning(),
     async close() {
       open = false;
-      stopSweeping();
+      for (const stop of upkeep) if (stop) stop();
       await worker.close();
       await queue.close();
     },
   };
 }
 
-/**
- * Sweeps closed executions past retention now and then. Every worker sweeps (a sweep is
- * idempotent, so overlapping ones only repeat work); a missed sweep is made up by the next.
- */
-function sweepClosedExecutions(sweeper: RetentionSweeper, retentionMs: number, log: Logger): () => void {
-  let sweeping = false;
+/** How often hand-out lists are checked for tasks a dead api took (a task waits two rounds at most). */
+const HANDOUT_RECOVERY_MS = 5_000;
+
+/** Runs `task` every `ms` (never two at once), reporting results and failures to the log. */
+function every<T>(ms: number, task: () => Promise<T>, report: (result: T) => unknown, log: Logger): () => void {
+  let running = false;
   const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweeper
-      .sweep()
-      .then(
-        (removed) => removed > 0 && log.info({ removed }, 'closed executions past retention removed'),
-        (err: unknown) => log.warn({ err: String(err) }, 'retention sweep failed'),
-      )
-      .finally(() => (sweeping = false));
-  }, sweepIntervalMs(retentionMs));
+    if (running) return;
+    running = true;
+    task()
+      .then(report, (err: unknown) => log.warn({ err: String(err) }, 'worker upkeep failed'))
+      .finally(() => (running = false));
+  }, ms);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -36,7 +36,7 @@ export class ActivityStore {
   }
 
   async delete(name: string): Promise<void> {
-    await this.h.redis.del(keys.activity(name), keys.activityTasks(name));
+    await this.h.redis.del(keys.activity(name), keys.activityTasks(name), keys.activityHandout(name));
     await this.h.redis.zrem(keys.activities(), name);
   }
 
@@ -60,10 +60,37 @@ export class ActivityStore {
 
   /**
    * Waits up to `seconds` for a task on a connection of its own (a blocking read holds it).
-   * Returns undefined on time-out.
+   * The task moves to the hand-out list in the same command, so a process killed before it
+   * records the hand-out (`handedOut`) loses nothing: `requeueStuck` puts it back. Returns
+   * undefined on time-out; `raw` is the entry as stored.
    */
-  async take(blocking: RedisHandle['redis'], name: string, seconds: number): Promise<QueuedTask | undefined> {
-    const res = await blocking.blpop(keys.activityTasks(name), seconds);
-    return res ? (JSON.parse(res[1]) as QueuedTask) : undefined;
+  async take(blocking: RedisHandle['redis'], name: string, seconds: number): Promise<{ task: QueuedTask; raw: string } | undefined> {
+    const raw = await blocking.blmove(keys.activityTasks(name), keys.activityHandout(name), 'LEFT', 'RIGHT', seconds);
+    return raw === null ? undefined : { task: JSON.parse(raw) as QueuedTask, raw };
+  }
+
+  /** The hand-out of a taken task is recorded (or the task was stale): it leaves the hand-out list. */
+  async handedOut(name: string, raw: string): Promise<void> {
+    await this.h.redis.lrem(keys.activityHandout(name), 1, raw);
+  }
+
+  /**
+   * One round of recovery: entries in hand-out lists that were there in the previous round too
+   * (taking and recording are milliseconds apart) go back to their task lists. `seen` carries
+   * the entries of this round to the next. Returns how many were put back.
+   */
+  async requeueStuck(seen: Map<string, Set<string>>): Promise<number> {
+    const names = await this.h.redis.zrange(keys.activities(), '0', '-1');
+    const lists = await Promise.all(names.map((n) => this.h.redis.lrange(keys.activityHandout(n), '0', '999')));
+    let requeued = 0;
+    for (const [i, name] of names.entries()) {
+      const now = new Set(lists[i]);
+      const before = seen.get(name);
+      const stuck = before ? [...now].filter((raw) => before.has(raw)) : [];
+      if (stuck.length > 0) requeued += Number(await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], stuck));
+      if (now.size > 0) seen.set(name, now);
+      else seen.delete(name);
+    }
+    return requeued;
   }
 }

@@ -61,6 +61,11 @@ export const keys = {
   activities: () => `${P}:acts`,
   /** List: tasks scheduled on an activity, waiting for GetActivityTask. */
   activityTasks: (name: string) => `${P}:aq:{${name}}`,
+  /**
+   * List: tasks a poller took (moved here from the task list in the same command) whose hand-out
+   * is not yet recorded; what a dead api leaves here goes back to the task list.
+   */
+  activityHandout: (name: string) => `${P}:aqh:{${name}}`,
   /** Hash: an execution's map runs (`<uuid>` -> map run JSON), under the execution's tag. */
   mapRuns: (executionIdValue: string) => `${P}:mr:{${executionIdValue}}`,
   /** Hash: limits UpdateMapRun set on an execution's running map runs (`<arn>` -> JSON). */

@@ -30,17 +30,22 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
   while (!ctx.closing.signal.aborted) {
     const left = deadline - ctx.now();
     if (left <= 0) break;
-    let task;
+    let taken;
     try {
-      task = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)));
+      taken = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)));
     } catch (e) {
       if (ctx.closing.signal.aborted) break; // shutting down: release the poller
       throw e;
     }
-    if (!task) break;
+    if (!taken) break;
+    const { task, raw } = taken;
     // A stale entry (execution closed, task timed out or already taken) is skipped.
     const now = ctx.now();
-    if (await ctx.executions.startTask(task.token, workerName, now)) {
+    const started = await ctx.executions.startTask(task.token, workerName, now);
+    // Recorded (or stale): off the hand-out list. Not awaited: if this write is lost, recovery
+    // puts the entry back and the next poller finds it stale.
+    ctx.activities.handedOut(name, raw).catch(() => {});
+    if (started) {
       ctx.metrics.activitiesStarted.inc({ activity: name });
       if (task.at !== undefined) ctx.metrics.activityScheduleTime.observe({ activity: name }, (now - task.at) / 1000);
       return { taskToken: task.token, input: task.input };
