@@ -44,11 +44,10 @@ export class RetentionSweeper {
         const [status, stopDate] = states[i]!;
         // No record: removed by an earlier sweep that died before its last step.
         const gone = status === null || (CLOSED.has(status) && Number(stopDate) < cutoff);
-        if (!gone) {
+        if (!gone || !(await this.remove(machine, name, cutoff))) {
           kept++;
           continue;
         }
-        await this.remove(machine, name);
         removed++;
       }
       if (names.length < BATCH) break;
@@ -60,14 +59,19 @@ export class RetentionSweeper {
     return removed;
   }
 
-  private async remove(machine: string, name: string): Promise<void> {
+  /** Removes one execution unless it was redriven since it was read (then false). */
+  private async remove(machine: string, name: string, cutoff: number): Promise<boolean> {
     const { redis } = this.h;
     const id = executionIdOf(machine, name);
-    // Map runs are found by their own id too: those keys go first, while the hash names them.
+    // Status and stop date checked again in the step that deletes: a redrive may have come since.
+    const own = [keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.mapRunLimits(id)];
+    if ((await this.h.run('expireExecution', own, [cutoff])) !== 1) return false;
+    // Map runs are found by their own id too: those keys go before the hash that names them.
     const mapRuns = await redis.hkeys(keys.mapRuns(id));
     if (mapRuns.length > 0) await redis.del(...mapRuns.map((run) => keys.mapRunExecution(run)));
-    await redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.mapRuns(id), keys.mapRunLimits(id));
+    await redis.del(keys.mapRuns(id));
     await redis.zrem(keys.stateMachineExecutions(machine), name);
+    return true;
   }
 }
 

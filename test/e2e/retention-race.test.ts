@@ -1,0 +1,96 @@
+import { closeFromOutside, type HistoryEvent } from '@redstep/core';
+import {
+  connectRedis,
+  ExecutionStore,
+  keys,
+  redriveExecution,
+  RetentionSweeper,
+  StateMachineStore,
+  type ExecutionRecord,
+  type RedisHandle,
+} from '@redstep/store';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestRedis, type TestRedis } from '../support/redis.js';
+
+const DAY = 24 * 3600 * 1000;
+
+/**
+ * The sweep reads an execution's status and then removes it; a redrive between the two (possible
+ * whenever EXECUTION_RETENTION_DAYS is under AWS's 14-day redrive window) must not be deleted.
+ */
+describe('retention sweep racing a redrive', () => {
+  let redis: TestRedis;
+  let h: RedisHandle;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    h = connectRedis(redis.url);
+  });
+
+  afterAll(async () => {
+    h?.redis.disconnect();
+    await redis?.stop();
+  });
+
+  test('an execution redriven after the sweep read it closed is kept, running, with its history', async () => {
+    const executions = new ExecutionStore(h);
+    const machine = 'RetentionRace';
+    const name = 'aborted-then-redriven';
+    const arn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
+    const t0 = Date.now() - 8 * DAY;
+    const rec: ExecutionRecord = {
+      arn,
+      name,
+      stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${machine}`,
+      stateMachineName: machine,
+      status: 'RUNNING',
+      input: '{}',
+      startDate: t0,
+      definitionSha: 'sha',
+      roleArn: 'arn:aws:iam::123456789012:role/r',
+      seq: 1,
+      wake: 'start',
+      tasks: {},
+      redriveCount: 0,
+    };
+    const started: HistoryEvent = { id: 1, previousEventId: 0, timestamp: t0, type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } } as HistoryEvent;
+    await executions.create(rec, started);
+    await new StateMachineStore(h).indexExecution(machine, name, t0);
+    // Swept as a deleted machine's executions are: by the remembered name.
+    await h.redis.sadd(keys.indexedMachines(), machine);
+    expect(await executions.commit((await executions.load(arn))!, closeFromOutside('abort', 1, t0), t0)).toBe('committed');
+    const closed = (await executions.load(arn))!;
+    expect(closed.status).toBe('ABORTED');
+
+    // Retention of 7 days: the execution closed 8 days ago is past it (and still redrivable on AWS's 14 days).
+    let redriven = false;
+    const hooked = new Proxy(h.redis, {
+      get(target, prop, receiver) {
+        if (prop === 'hmget') {
+          return async (...args: Parameters<typeof target.hmget>) => {
+            const read = await target.hmget(...args);
+            if (!redriven) {
+              redriven = true;
+              const now = Date.now();
+              const event = { id: 3, previousEventId: 2, timestamp: now, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: 1 } } as HistoryEvent;
+              const cursor = { state: 'P', input: {}, entered: false, enteredTime: now, enteredEventId: 0, attempts: [], wake: 'redrive-1' };
+              expect((await redriveExecution(h, closed, cursor, event, now)).kind).toBe('redriven');
+            }
+            return read;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const sweeper = new RetentionSweeper({ redis: hooked, run: h.run }, 7 * DAY);
+    await sweeper.sweep();
+    expect(redriven).toBe(true);
+
+    const after = await executions.load(arn);
+    expect(after?.status).toBe('RUNNING');
+    expect(after?.cursor?.state).toBe('P');
+    expect(await h.redis.llen(keys.history(`${machine}:${name}`))).toBe(3);
+    expect(await h.redis.zscore(keys.stateMachineExecutions(machine), name)).not.toBeNull();
+  });
+});
