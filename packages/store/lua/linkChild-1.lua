@@ -12,4 +12,7 @@
 if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return 0 end
 if redis.call('HEXISTS', KEYS[1], 't:' .. ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'n:' .. ARGV[1], ARGV[2])
+-- A step that read the parent before the link would drop it unseen (and not stop the child):
+-- moving the version fences that step, which reads the link when it tries again.
+redis.call('HINCRBY', KEYS[1], 'v', 1)
 return 1

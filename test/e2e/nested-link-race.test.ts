@@ -1,0 +1,86 @@
+import type { HistoryEvent } from '@redstep/core';
+import {
+  connectRedis,
+  ExecutionStore,
+  executionId,
+  keys,
+  StepQueue,
+  stopExecution,
+  type ExecutionRecord,
+  type RedisHandle,
+} from '@redstep/store';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestRedis, type TestRedis } from '../support/redis.js';
+
+const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:';
+const EX = 'arn:aws:states:us-east-1:123456789012:execution:';
+
+function record(machine: string, name: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
+  return {
+    arn: `${EX}${machine}:${name}`,
+    name,
+    stateMachineArn: `${SM}${machine}`,
+    stateMachineName: machine,
+    status: 'RUNNING',
+    input: '{}',
+    startDate: Date.now(),
+    definitionSha: 'sha',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    seq: 1,
+    wake: 'start',
+    tasks: {},
+    redriveCount: 0,
+    ...extra,
+  };
+}
+
+const started = (): HistoryEvent => ({ id: 1, previousEventId: 0, timestamp: Date.now(), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } }) as HistoryEvent;
+
+/**
+ * A `.sync` child is linked to its parent's task after it starts; a parent step that read the
+ * parent before the link and closes it afterwards must still stop the child.
+ */
+describe('linking a .sync child racing its parent stopping', () => {
+  let redis: TestRedis;
+  let h: RedisHandle;
+  let queue: StepQueue;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    h = connectRedis(redis.url);
+    queue = new StepQueue(h.redis);
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    h?.redis.disconnect();
+    await redis?.stop();
+  });
+
+  test('a parent stopped from a record read before the link stops the child linked meanwhile', async () => {
+    const executions = new ExecutionStore(h);
+    const nonce = '0123456789abcdef0123456789abcdef';
+    const parent = record('LinkRaceParent', 'p');
+    await executions.create(parent, started());
+    // The parent's `.sync` task is pending, as its step scheduled it.
+    await h.redis.hset(keys.execution(executionId(parent.arn)), `t:${nonce}`, 'started');
+    const child = record('LinkRaceChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
+    await executions.create(child, started());
+
+    // The stop reads the parent; the invoker links the child before the stop commits.
+    const racing = Object.create(executions) as ExecutionStore;
+    let linked = false;
+    racing.load = async (arn, options) => {
+      const rec = await executions.load(arn, options);
+      if (arn === parent.arn && !linked) {
+        linked = true;
+        expect(await executions.linkChild(parent.arn, nonce, child.arn)).toBe(true);
+      }
+      return rec;
+    };
+    await stopExecution({ executions: racing, queue, now: Date.now }, parent.arn);
+    expect(linked).toBe(true);
+    expect((await executions.load(parent.arn))?.status).toBe('ABORTED');
+    expect((await executions.load(child.arn))?.status).toBe('ABORTED');
+  });
+});
