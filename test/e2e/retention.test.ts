@@ -10,6 +10,7 @@ import { keys } from '@redstep/store';
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startWorkerProcess } from '../support/processes.js';
 import { waitForEnd } from '../support/sfn.js';
 import { expectAwsError } from './helpers.js';
 import { createMachine, start, startIntegrationCluster } from './integration-support.js';
@@ -101,5 +102,23 @@ describe('execution retention', () => {
     await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine }));
     await forgotten(arn);
     expect(await keysOf(arn)).toEqual([]);
+  });
+
+  test('a machine deleted before machines were remembered (an older RedStep\'s data) is found by a starting worker', async () => {
+    const machine = await createMachine(sfn, { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    const arn = await start(sfn, machine);
+    expect((await waitForEnd(sfn, arn)).status).toBe('SUCCEEDED');
+    await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine }));
+    // As an earlier RedStep left it: no memory of the machine once deleted.
+    await redis.srem(keys.indexedMachines(), machine.slice(machine.lastIndexOf(':') + 1));
+    await sleep(4_000);
+    expect(await keysOf(arn)).not.toEqual([]);
+    const late = await startWorkerProcess(cluster.redisUrl, { EXECUTION_RETENTION_DAYS: String(RETENTION_DAYS) });
+    try {
+      for (let i = 0; i < 100 && (await keysOf(arn)).length > 0; i++) await sleep(100);
+      expect(await keysOf(arn)).toEqual([]);
+    } finally {
+      await late.kill();
+    }
   });
 });

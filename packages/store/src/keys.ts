@@ -15,6 +15,11 @@ export function executionId(executionArn: string): string {
   throw new Error(`not an execution ARN: ${executionArn}`);
 }
 
+/** The state machine name of a `stateMachineExecutions` key. */
+export function machineOfExecutionIndex(key: string): string {
+  return key.slice(key.indexOf('{') + 1, key.lastIndexOf('}'));
+}
+
 /** The same id from its parts, for code that holds names rather than an ARN. */
 export function executionIdOf(stateMachineName: string, executionName: string): string {
   return `${stateMachineName}:${executionName}`;
@@ -43,6 +48,8 @@ export const keys = {
   indexedMachines: () => `${P}:smx`,
   /** Sorted set: a state machine's execution names by start time (ms). */
   stateMachineExecutions: (name: string) => `${P}:sx:{${name}}`,
+  /** SCAN pattern of every `stateMachineExecutions` key. */
+  stateMachineExecutionsMatch: () => `${P}:sx:*`,
   /**
    * Hash: a state machine's published versions (`v:<n>` -> version JSON), the last number given
    * (`last`, never reused) and which version each revision became (`r:<revisionId>` -> n).

@@ -1,4 +1,4 @@
-import { executionIdOf, keys } from './keys.js';
+import { executionIdOf, keys, machineOfExecutionIndex } from './keys.js';
 import type { Metrics } from './metrics.js';
 import type { RedisHandle } from './redis.js';
 
@@ -21,9 +21,15 @@ export class RetentionSweeper {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private discovered = false;
+
   /** One pass over every state machine's executions; returns how many were removed. */
   async sweep(): Promise<number> {
     const { redis } = this.h;
+    if (!this.discovered) {
+      await this.discoverIndexes();
+      this.discovered = true;
+    }
     const [remembered, live] = await Promise.all([redis.smembers(keys.indexedMachines()), redis.zrange(keys.stateMachines(), '0', '-1')]);
     let removed = 0;
     for (const machine of new Set([...remembered, ...live])) removed += await this.sweepMachine(machine);
@@ -57,6 +63,17 @@ export class RetentionSweeper {
       await redis.srem(keys.indexedMachines(), machine);
     }
     return removed;
+  }
+
+  /**
+   * Once per process: remembers the indexes of machines deleted before machines were remembered
+   * at creation (data of an earlier RedStep), so their executions are swept too.
+   */
+  private async discoverIndexes(): Promise<void> {
+    const stream = this.h.redis.scanStream({ match: keys.stateMachineExecutionsMatch(), count: 1000 });
+    for await (const batch of stream as AsyncIterable<string[]>) {
+      if (batch.length > 0) await this.h.redis.sadd(keys.indexedMachines(), ...batch.map(machineOfExecutionIndex));
+    }
   }
 
   /** Removes one execution unless it was redriven since it was read (then false). */
