@@ -1,4 +1,5 @@
 import { CreateStateMachineCommand, ListStateMachinesCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { connect } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { clusterFixture } from '../support/cluster.js';
 import { ROLE_ARN, uniqueName } from '../support/sfn.js';
@@ -90,5 +91,25 @@ describe('AWS JSON 1.0 protocol', () => {
     expect(ok.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(bad.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(ok.requestId).not.toBe(bad.requestId);
+  });
+
+  test('a request line in absolute form (as some proxies send it) reaches the protocol too', async () => {
+    const { endpoint } = cluster.api;
+    const { hostname, port } = new URL(endpoint);
+    const body = '{}';
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST ${endpoint}/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/x-amz-json-1.0\r\n` +
+            `X-Amz-Target: AWSStepFunctions.ListActivities\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      });
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(answer).toContain('"activities"');
   });
 });

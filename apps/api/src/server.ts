@@ -95,6 +95,16 @@ function observeRequests(ctx: ApiContext, log: Logger, inFlight: { count: number
   };
 }
 
+/** `/`, with or without a query, in origin form or (through some proxies) absolute form. */
+function isRoot(url = ''): boolean {
+  if (url === '/') return true;
+  try {
+    return new URL(url, 'http://localhost').pathname === '/';
+  } catch {
+    return false;
+  }
+}
+
 export interface RunningApi {
   server: Server;
   port: number;
@@ -136,7 +146,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   }, 5_000);
   sampleActivities.unref();
   // Every API call is `POST /`: it goes straight to the protocol; express serves the rest.
-  const server = createServer((req, res) => (req.method === 'POST' && (req.url === '/' || req.url?.startsWith('/?')) ? aws(req, res) : app(req, res)));
+  const server = createServer((req, res) => (req.method === 'POST' && isRoot(req.url) ? aws(req, res) : app(req, res)));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as { port: number }).port;
