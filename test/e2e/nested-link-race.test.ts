@@ -1,4 +1,4 @@
-import type { HistoryEvent } from '@redstep/core';
+import { closeFromOutside, type HistoryEvent } from '@redstep/core';
 import {
   connectRedis,
   ExecutionStore,
@@ -82,5 +82,28 @@ describe('linking a .sync child racing its parent stopping', () => {
     expect(linked).toBe(true);
     expect((await executions.load(parent.arn))?.status).toBe('ABORTED');
     expect((await executions.load(child.arn))?.status).toBe('ABORTED');
+  });
+
+  test('a parent closed by a step that died before stopping its child: a retried stop finishes the job, and the link goes', async () => {
+    const executions = new ExecutionStore(h);
+    const nonce = 'fedcba9876543210fedcba9876543210';
+    const parent = record('CrashParent', 'p');
+    await executions.create(parent, started());
+    await h.redis.hset(keys.execution(executionId(parent.arn)), `t:${nonce}`, 'started');
+    const child = record('CrashChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
+    await executions.create(child, started());
+    expect(await executions.linkChild(parent.arn, nonce, child.arn)).toBe(true);
+
+    // The step that closes the parent commits, and its process dies before it stops the child.
+    const before = (await executions.load(parent.arn))!;
+    const now = Date.now();
+    expect(await executions.commit(before, closeFromOutside('abort', before.seq, now, {}), now)).toBe('committed');
+    expect((await executions.load(child.arn))?.status).toBe('RUNNING');
+    expect((await executions.load(parent.arn))?.children).toEqual({ [nonce]: child.arn });
+
+    // StopExecution retried on the closed parent stops the child it left running.
+    await stopExecution({ executions, queue, now: Date.now }, parent.arn);
+    expect((await executions.load(child.arn))?.status).toBe('ABORTED');
+    expect((await executions.load(parent.arn))?.children).toBeUndefined();
   });
 });

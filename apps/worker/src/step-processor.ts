@@ -2,6 +2,7 @@ import { closeFromOutside, step, type Cursor, type ExecutionInfo, type FrameSusp
 import {
   abandonedChildren,
   ActivityStore,
+  leftoverChildren,
   decodeTaskToken,
   ExecutionStore,
   frameAt,
@@ -82,12 +83,16 @@ export class StepProcessor {
       if (!rec || rec.status !== 'RUNNING') {
         // A closed nested execution: retell a waiting parent (its closing job may have crashed before it did).
         if (rec?.parent) await notifyParent(this.deps.queue, rec);
+        // And finish stopping its own `.sync` children, for the same reason.
+        if (rec) await stopChildren(this.stopDeps(), rec.arn, leftoverChildren(rec));
         return false;
       }
       const action = this.actionFor(job, rec);
       if (!action) {
-        // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them).
+        // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them),
+        // and stop children of tasks it ended.
         if (rec.producer === jobId && rec.cursor) await this.followUp(rec, waitingFrames(rec.cursor));
+        await stopChildren(this.stopDeps(), rec.arn, leftoverChildren(rec));
         return false;
       }
       if (await this.abandoned(rec)) {
@@ -208,7 +213,7 @@ export class StepProcessor {
     if (!result.closing) await this.followUp(rec, result.suspensions);
     else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn, { cursor: false }));
     // `.sync` children of tasks this step ended (closed, timed out, cancelled) are stopped, as AWS does.
-    await stopChildren(this.stopDeps(), abandonedChildren(rec, result));
+    await stopChildren(this.stopDeps(), rec.arn, abandonedChildren(rec, result));
     // An asynchronous Express execution keeps no history once it ends (AWS sends it to logs).
     if (result.closing && isExpress(rec.arn)) await this.deps.executions.forget(rec.arn);
     return 'committed';

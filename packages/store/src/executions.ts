@@ -44,6 +44,11 @@ export interface ExecutionRecord {
   testCase?: string;
   /** The Task of another execution that started this one (`states:startExecution`). */
   parent?: ParentLink;
+  /**
+   * `.sync` children by their task's nonce. A link outlives its task until the child is known
+   * closed, so a crash after the parent's step never leaves a child nobody stops.
+   */
+  children?: Record<string, string>;
 }
 
 /** A nested execution's parent: the execution and its task's nonce, and how the parent waits. */
@@ -57,8 +62,6 @@ export interface PendingTaskState {
   state: 'scheduled' | 'started';
   start?: number;
   beat?: number;
-  /** The child execution a `.sync` nested Task waits on. */
-  child?: string;
   /**
    * A Task that waits after its call (callback, `.sync`) whose call is not yet recorded: its
    * answers wait for TaskSubmitted. (Tasks scheduled before this was kept never wait.)
@@ -158,6 +161,11 @@ export class ExecutionStore {
   /** Links a `.sync` task to the child it started; false when the parent no longer waits on it. */
   async linkChild(parentArn: string, nonce: string, childArn: string): Promise<boolean> {
     return (await this.h.run('linkChild', [keys.execution(executionId(parentArn))], [nonce, childArn])) === 1;
+  }
+
+  /** Forgets links whose children are known closed. */
+  async unlinkChildren(parentArn: string, nonces: string[]): Promise<void> {
+    if (nonces.length > 0) await this.h.redis.hdel(keys.execution(executionId(parentArn)), ...nonces.map((n) => `n:${n}`));
   }
 
   /** Whether a running parent still waits on this task (a `.sync` child checks before it steps). */
@@ -306,16 +314,24 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
 /** `u:<nonce>` of a callback or `.sync` task until its call is recorded (then the event id, or 0). */
 const SUBMISSION_DUE = 'due';
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `n:${nonce}`, `u:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `u:${nonce}`];
+
+/** A `.sync` child's link: its task's nonce and its execution ARN. */
+export type ChildLink = [nonce: string, child: string];
 
 /**
- * The `.sync` children a step abandons: children of tasks pending before it and gone after it
- * (the execution closed, or the task timed out or was cancelled). A child that answered its
- * task is closed already, so stopping it again does nothing.
+ * The `.sync` children no task waits on once a step is committed: every link when it closed the
+ * execution, else those whose task it ended (answered, timed out, cancelled). A child that
+ * answered its task is closed already; the others are to be stopped.
  */
-export function abandonedChildren(rec: ExecutionRecord, result: StepResult): string[] {
+export function abandonedChildren(rec: ExecutionRecord, result: StepResult): ChildLink[] {
   const after = new Set(result.closing || !result.cursor ? [] : [...pendingTasks(result.cursor)].map((t) => nonceOf(t.token)));
-  return Object.entries(rec.tasks).flatMap(([nonce, task]) => (task.child !== undefined && !after.has(nonce) ? [task.child] : []));
+  return Object.entries(rec.children ?? {}).filter(([nonce]) => !after.has(nonce));
+}
+
+/** Links whose task is gone (a step ended it and a crash came before its children were seen to). */
+export function leftoverChildren(rec: ExecutionRecord): ChildLink[] {
+  return Object.entries(rec.children ?? {}).filter(([nonce]) => rec.status !== 'RUNNING' || rec.tasks[nonce] === undefined);
 }
 
 /** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
@@ -402,9 +418,11 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     const task: PendingTaskState = { state: value as PendingTaskState['state'] };
     if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
     if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
-    if (h[`n:${nonce}`] !== undefined) task.child = h[`n:${nonce}`];
     if (h[`u:${nonce}`] === SUBMISSION_DUE) task.submissionDue = true;
     rec.tasks[nonce] = task;
+  }
+  for (const [field, value] of Object.entries(h)) {
+    if (field.startsWith('n:')) (rec.children ??= {})[field.slice(2)] = value;
   }
   if (h.by) rec.producer = h.by;
   if (h.rd !== undefined) rec.redriveDate = Number(h.rd);

@@ -1,5 +1,5 @@
 import { closeFromOutside } from '@redstep/core';
-import { abandonedChildren, type ExecutionStore } from './executions.js';
+import { abandonedChildren, leftoverChildren, type ChildLink, type ExecutionStore } from './executions.js';
 import { notifyParent } from './nested.js';
 import type { Metrics } from './metrics.js';
 import type { StepQueue } from './queue.js';
@@ -31,6 +31,7 @@ export async function stopExecution(deps: StopDeps, arn: string, detail: { error
     if (!rec) return undefined;
     if (rec.status !== 'RUNNING') {
       await notifyParent(deps.queue, rec);
+      await stopChildren(deps, arn, leftoverChildren(rec));
       return { stopDate: rec.stopDate ?? deps.now() };
     }
     const now = deps.now();
@@ -42,12 +43,21 @@ export async function stopExecution(deps: StopDeps, arn: string, detail: { error
       deps.metrics.executionTime.observe({ ...labels, status: 'ABORTED' }, (now - rec.startDate) / 1000);
     }
     if (rec.parent) await notifyParent(deps.queue, await deps.executions.load(arn, { cursor: false }));
-    await stopChildren(deps, abandonedChildren(rec, result));
+    await stopChildren(deps, arn, abandonedChildren(rec, result));
     return { stopDate: now };
   }
 }
 
-/** Stops children their parent's step abandoned; one that closed already stays as it is. */
-export async function stopChildren(deps: StopDeps, children: string[]): Promise<void> {
-  for (const child of children) await stopExecution(deps, child);
+/**
+ * Stops the `.sync` children no task of `parentArn` waits on any more (one that closed already
+ * stays as it is), then forgets their links. A crash before the last step leaves the links for
+ * a replay or a retried stop to finish.
+ */
+export async function stopChildren(deps: StopDeps, parentArn: string, links: ChildLink[]): Promise<void> {
+  if (links.length === 0) return;
+  for (const [, child] of links) {
+    const rec = await deps.executions.load(child, { cursor: false });
+    if (rec?.status === 'RUNNING') await stopExecution(deps, child);
+  }
+  await deps.executions.unlinkChildren(parentArn, links.map(([nonce]) => nonce));
 }
