@@ -36,3 +36,29 @@ test('a task taken by a poller whose api died before recording the hand-out goes
   expect(events.filter((e) => e.type === 'ActivityStarted')).toHaveLength(1);
   expect(events.find((e) => e.type === 'ActivityStarted')!.activityStartedEventDetails).toEqual({ workerName: 'survivor' });
 }, 60_000);
+
+test('a poller that hangs up stops its long poll: the next task goes to a poller that is still there', async () => {
+  const { sfn } = cluster;
+  const name = uniqueName('hangup');
+  const { activityArn } = await sfn.send(new CreateActivityCommand({ name }));
+  const definition = { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: activityArn, End: true } } };
+  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('hangup'), definition: JSON.stringify(definition), roleArn: ROLE_ARN }));
+
+  // A worker polls, then goes away (its process ends, its client times out) mid-poll.
+  const hangUp = new AbortController();
+  const abandoned = sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'gone' }), { abortSignal: hangUp.signal }).catch((e: Error) => e.name);
+  await sleep(300);
+  hangUp.abort();
+  expect(await abandoned).toBe('AbortError');
+  await sleep(200);
+
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{"n":2}' }));
+  const t0 = Date.now();
+  const task = await sfn.send(new GetActivityTaskCommand({ activityArn, workerName: 'present' }));
+  expect(task.taskToken).toBeTruthy();
+  expect(Date.now() - t0).toBeLessThan(5_000);
+  await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: '{}' }));
+  expect((await waitForEnd(sfn, executionArn!)).status).toBe('SUCCEEDED');
+  const started = (await history(sfn, executionArn!)).filter((e) => e.type === 'ActivityStarted');
+  expect(started.map((e) => e.activityStartedEventDetails)).toEqual([{ workerName: 'present' }]);
+}, 60_000);

@@ -13,14 +13,22 @@ export class BlockingPool {
     private readonly maxIdle = 64,
   ) {}
 
-  async with<T>(fn: (conn: Redis) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on a borrowed connection. When `signal` aborts, the connection is closed, which
+   * ends a blocking command at once (Redis drops the blocked client) and `fn` rejects.
+   */
+  async with<T>(fn: (conn: Redis) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const conn = this.idle.pop() ?? this.open();
+    const abort = () => this.drop(conn);
+    signal?.addEventListener('abort', abort, { once: true });
     try {
+      if (signal?.aborted) throw new Error('aborted');
       return await fn(conn);
     } catch (e) {
       this.drop(conn);
       throw e;
     } finally {
+      signal?.removeEventListener('abort', abort);
       if (this.all.has(conn)) {
         if (this.idle.length < this.maxIdle) this.idle.push(conn);
         else this.drop(conn);

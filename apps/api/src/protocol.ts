@@ -15,8 +15,11 @@ const TARGET_PREFIX = 'AWSStepFunctions.';
 /** Far above AWS's own request limits (256 KiB payloads); a larger body is refused unread. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** A handler gets the validated request body and returns the response body. */
-export type Handler = (body: Record<string, unknown>) => Promise<unknown>;
+/**
+ * A handler gets the validated request body and returns the response body. `gone` aborts when
+ * the caller's connection closes before the answer (a long poll stops waiting for nobody).
+ */
+export type Handler = (body: Record<string, unknown>, gone: AbortSignal) => Promise<unknown>;
 
 /** What the protocol reports of each request once its answer is written. */
 export interface RequestOutcome {
@@ -53,7 +56,11 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
     hooks.begin(action, requestId);
     const started = performance.now();
     let errorCode: string | undefined;
-    res.once('close', () => hooks.end({ action, status: res.statusCode, errorCode, seconds: (performance.now() - started) / 1000 }, requestId));
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+      hooks.end({ action, status: res.statusCode, errorCode, seconds: (performance.now() - started) / 1000 }, requestId);
+    });
     const fail = (e: unknown) => {
       const err = toAwsError(e);
       if (err.httpStatus >= 500) hooks.fault({ msg: 'request failed', requestId, action, err: String((e as Error)?.stack ?? e) });
@@ -73,7 +80,7 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
           if (!handler) throw new UnknownOperationException('');
           const body = decodeBody(raw);
           validateRequest(name, body);
-          const out = await handler(body);
+          const out = await handler(body, gone.signal);
           reply(res, 200, typeof out === 'string' ? out : JSON.stringify(out ?? {}));
         } catch (e) {
           fail(e);

@@ -74,6 +74,11 @@ export class ActivityStore {
     await this.h.redis.lrem(keys.activityHandout(name), 1, raw);
   }
 
+  /** A taken task whose poller is gone goes back to the head of the task list. */
+  async putBack(name: string, raw: string): Promise<void> {
+    await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], [raw]);
+  }
+
   /**
    * One round of recovery: entries in hand-out lists that were there in the previous round too
    * (taking and recording are milliseconds apart) go back to their task lists. `seen` carries

@@ -10,35 +10,43 @@ type Body = Record<string, unknown>;
 const LONG_POLL_MS = 60_000;
 
 export function getActivityTask(ctx: ApiContext) {
-  return async (body: Body) => {
+  return async (body: Body, gone: AbortSignal) => {
     const arn = str(body, 'activityArn');
     await requireActivity(ctx, arn);
     const { name } = arns(ctx).parseActivity(arn);
     const pollers = ctx.metrics.activityPollers;
     pollers.inc({ activity: name });
     try {
-      return await longPoll(ctx, name, optStr(body, 'workerName'));
+      return await longPoll(ctx, name, optStr(body, 'workerName'), gone);
     } finally {
       pollers.dec({ activity: name });
     }
   };
 }
 
-/** Waits up to the long-poll time for a task of this activity that can still be started. */
-async function longPoll(ctx: ApiContext, name: string, workerName: string | undefined) {
+/**
+ * Waits up to the long-poll time for a task of this activity that can still be started. A
+ * poller that hangs up (`gone`) stops the wait, so no task is handed to a closed connection.
+ */
+async function longPoll(ctx: ApiContext, name: string, workerName: string | undefined, gone: AbortSignal) {
   const deadline = ctx.now() + LONG_POLL_MS;
-  while (!ctx.closing.signal.aborted) {
+  while (!ctx.closing.signal.aborted && !gone.aborted) {
     const left = deadline - ctx.now();
     if (left <= 0) break;
     let taken;
     try {
-      taken = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)));
+      taken = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)), gone);
     } catch (e) {
-      if (ctx.closing.signal.aborted) break; // shutting down: release the poller
+      if (ctx.closing.signal.aborted || gone.aborted) break; // shutting down, or the poller left
       throw e;
     }
     if (!taken) break;
     const { task, raw } = taken;
+    if (gone.aborted) {
+      // Taken as the poller hung up: back to the head of the list for the next one.
+      await ctx.activities.putBack(name, raw);
+      break;
+    }
     // A stale entry (execution closed, task timed out or already taken) is skipped.
     const now = ctx.now();
     const started = await ctx.executions.startTask(task.token, workerName, now);
