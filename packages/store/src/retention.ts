@@ -61,6 +61,8 @@ export class RetentionSweeper {
     if (removed > 0) this.metrics?.executionsExpired.inc(removed);
     if (kept === 0 && (await redis.zcard(index)) === 0 && !(await redis.exists(keys.stateMachine(machine)))) {
       await redis.srem(keys.indexedMachines(), machine);
+      // Created again meanwhile: remember it again.
+      if (await redis.exists(keys.stateMachine(machine))) await redis.sadd(keys.indexedMachines(), machine);
     }
     return removed;
   }
@@ -88,6 +90,10 @@ export class RetentionSweeper {
     if (mapRuns.length > 0) await redis.del(...mapRuns.map((run) => keys.mapRunExecution(run)));
     await redis.del(keys.mapRuns(id));
     await redis.zrem(keys.stateMachineExecutions(machine), name);
+    // The name started a new execution between the delete and this (names are free again once
+    // forgotten): give the new one its index entry back.
+    const start = await redis.hget(keys.execution(id), 'start');
+    if (start !== null) await redis.zadd(keys.stateMachineExecutions(machine), 'NX', Number(start), name);
     return true;
   }
 }
