@@ -1,4 +1,4 @@
-import { closeFromOutside, type HistoryEvent } from '@redstep/core';
+import { closeFromOutside } from '@redstep/core';
 import {
   connectRedis,
   ExecutionStore,
@@ -6,35 +6,11 @@ import {
   keys,
   StepQueue,
   stopExecution,
-  type ExecutionRecord,
   type RedisHandle,
 } from '@redstep/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { executionRecord, startedEvent } from '../support/records.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
-
-const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:';
-const EX = 'arn:aws:states:us-east-1:123456789012:execution:';
-
-function record(machine: string, name: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord {
-  return {
-    arn: `${EX}${machine}:${name}`,
-    name,
-    stateMachineArn: `${SM}${machine}`,
-    stateMachineName: machine,
-    status: 'RUNNING',
-    input: '{}',
-    startDate: Date.now(),
-    definitionSha: 'sha',
-    roleArn: 'arn:aws:iam::123456789012:role/r',
-    seq: 1,
-    wake: 'start',
-    tasks: {},
-    redriveCount: 0,
-    ...extra,
-  };
-}
-
-const started = (): HistoryEvent => ({ id: 1, previousEventId: 0, timestamp: Date.now(), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } }) as HistoryEvent;
 
 /**
  * A `.sync` child is linked to its parent's task after it starts; a parent step that read the
@@ -60,12 +36,12 @@ describe('linking a .sync child racing its parent stopping', () => {
   test('a parent stopped from a record read before the link stops the child linked meanwhile', async () => {
     const executions = new ExecutionStore(h);
     const nonce = '0123456789abcdef0123456789abcdef';
-    const parent = record('LinkRaceParent', 'p');
-    await executions.create(parent, started());
+    const parent = executionRecord('LinkRaceParent', 'p');
+    await executions.create(parent, startedEvent());
     // The parent's `.sync` task is pending, as its step scheduled it.
     await h.redis.hset(keys.execution(executionId(parent.arn)), `t:${nonce}`, 'started');
-    const child = record('LinkRaceChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
-    await executions.create(child, started());
+    const child = executionRecord('LinkRaceChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
+    await executions.create(child, startedEvent());
 
     // The stop reads the parent; the invoker links the child before the stop commits.
     const racing = Object.create(executions) as ExecutionStore;
@@ -87,11 +63,11 @@ describe('linking a .sync child racing its parent stopping', () => {
   test('a parent closed by a step that died before stopping its child: a retried stop finishes the job, and the link goes', async () => {
     const executions = new ExecutionStore(h);
     const nonce = 'fedcba9876543210fedcba9876543210';
-    const parent = record('CrashParent', 'p');
-    await executions.create(parent, started());
+    const parent = executionRecord('CrashParent', 'p');
+    await executions.create(parent, startedEvent());
     await h.redis.hset(keys.execution(executionId(parent.arn)), `t:${nonce}`, 'started');
-    const child = record('CrashChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
-    await executions.create(child, started());
+    const child = executionRecord('CrashChild', 'c', { parent: { arn: parent.arn, nonce, pattern: 'sync' } });
+    await executions.create(child, startedEvent());
     expect(await executions.linkChild(parent.arn, nonce, child.arn)).toBe(true);
 
     // The step that closes the parent commits, and its process dies before it stops the child.

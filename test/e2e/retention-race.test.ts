@@ -6,10 +6,10 @@ import {
   redriveExecution,
   RetentionSweeper,
   StateMachineStore,
-  type ExecutionRecord,
   type RedisHandle,
 } from '@redstep/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { executionRecord, startedEvent } from '../support/records.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -38,23 +38,8 @@ describe('retention sweep racing a redrive', () => {
     const name = 'aborted-then-redriven';
     const arn = `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`;
     const t0 = Date.now() - 8 * DAY;
-    const rec: ExecutionRecord = {
-      arn,
-      name,
-      stateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${machine}`,
-      stateMachineName: machine,
-      status: 'RUNNING',
-      input: '{}',
-      startDate: t0,
-      definitionSha: 'sha',
-      roleArn: 'arn:aws:iam::123456789012:role/r',
-      seq: 1,
-      wake: 'start',
-      tasks: {},
-      redriveCount: 0,
-    };
-    const started: HistoryEvent = { id: 1, previousEventId: 0, timestamp: t0, type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } } as HistoryEvent;
-    await executions.create(rec, started);
+    const rec = executionRecord(machine, name, { startDate: t0 });
+    await executions.create(rec, startedEvent(t0));
     await new StateMachineStore(h).indexExecution(machine, name, t0);
     // Swept as a deleted machine's executions are: by the remembered name.
     await h.redis.sadd(keys.indexedMachines(), machine);
