@@ -11,10 +11,17 @@ const handle = connectRedis(config.redisUrl);
 const api = await startApi(config, handle, log);
 log.info({ endpoint: `http://localhost:${api.port}` }, 'api listening');
 
-const shutdown = async () => {
+const close = async () => {
   await api.close();
   handle.redis.disconnect();
   process.exit(0);
+};
+// A failed close still ends the process, with the reason logged (never an unhandled rejection).
+const shutdown = () => {
+  close().catch((err: unknown) => {
+    log.error({ err: String((err as Error)?.stack ?? err) }, 'shutdown failed');
+    process.exit(1);
+  });
 };
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

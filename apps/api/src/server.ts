@@ -120,17 +120,21 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   app.set('etag', false);
   app.set('query parser', false);
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await handle.redis.ping();
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'redis unreachable' });
-    }
+  app.get('/readyz', (_req, res) => {
+    handle.redis.ping().then(
+      () => res.json({ status: 'ok' }),
+      () => res.status(503).json({ status: 'redis unreachable' }),
+    );
   });
-  app.get('/metrics', async (_req, res) => {
-    const { contentType, body } = await renderMetrics();
-    res.type(contentType).send(body);
+  app.get('/metrics', (_req, res) => {
+    // A failed scrape answers 500; it must never become an unhandled rejection (a crash).
+    renderMetrics().then(
+      ({ contentType, body }) => res.type(contentType).send(body),
+      (err: unknown) => {
+        log.error({ err: String(err) }, 'metrics rendering failed');
+        res.status(500).end();
+      },
+    );
   });
   const table = handlers(ctx);
   const inFlight = { count: 0 };

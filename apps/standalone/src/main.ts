@@ -46,7 +46,7 @@ const api = await startApi(config, handle, log.child({ service: 'api' }));
 log.info({ endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }, 'RedStep ready');
 
 let stopping = false;
-const shutdown = async () => {
+const close = async () => {
   if (stopping) return;
   stopping = true;
   await api.close();
@@ -59,6 +59,13 @@ const shutdown = async () => {
   handle.redis.disconnect();
   await local?.stop();
   process.exit(0);
+};
+// A failed close still ends the process, with the reason logged (never an unhandled rejection).
+const shutdown = () => {
+  close().catch((err: unknown) => {
+    log.error({ err: String((err as Error)?.stack ?? err) }, 'shutdown failed');
+    process.exit(1);
+  });
 };
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

@@ -19,9 +19,14 @@ try {
   // Not permitted here (some sandboxes): run at the same priority.
 }
 const handle = connectRedis(redisUrl);
-const worker = startWorker(handle, { concurrency, log: createLogger('worker', logLevel) });
+const log = createLogger('worker', logLevel);
+const worker = startWorker(handle, { concurrency, log });
 
-parentPort!.on('message', async (message: { kind: 'metrics'; id: number } | { kind: 'close' }) => {
+parentPort!.on('message', (message: { kind: 'metrics'; id: number } | { kind: 'close' }) => {
+  handleMessage(message).catch((err: unknown) => log.error({ err: String((err as Error)?.stack ?? err) }, 'worker thread message failed'));
+});
+
+async function handleMessage(message: { kind: 'metrics'; id: number } | { kind: 'close' }): Promise<void> {
   if (message.kind === 'metrics') {
     parentPort!.postMessage({ kind: 'metrics', id: message.id, metrics: await metricsJson() });
     return;
@@ -29,5 +34,5 @@ parentPort!.on('message', async (message: { kind: 'metrics'; id: number } | { ki
   await worker.close();
   handle.redis.disconnect();
   parentPort!.postMessage({ kind: 'closed' });
-});
+}
 parentPort!.postMessage({ kind: 'ready' });

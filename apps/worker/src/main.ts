@@ -15,12 +15,19 @@ const health = config.metricsPort ? await startHealthServer(config.metricsPort, 
 log.info({ concurrency: config.workerConcurrency, metricsPort: config.metricsPort }, 'worker started');
 
 // SIGTERM: take no new jobs, finish those in flight (BullMQ waits for them), then exit.
-const shutdown = async () => {
+const close = async () => {
   stopSampling();
   await worker.close();
   health?.close();
   handle.redis.disconnect();
   process.exit(0);
+};
+// A failed close still ends the process, with the reason logged (never an unhandled rejection).
+const shutdown = () => {
+  close().catch((err: unknown) => {
+    log.error({ err: String((err as Error)?.stack ?? err) }, 'shutdown failed');
+    process.exit(1);
+  });
 };
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

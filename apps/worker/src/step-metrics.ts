@@ -16,12 +16,11 @@ const activityOf = (resource: string) => resource.slice(resource.lastIndexOf(':'
  */
 export function observeCommittedStep(m: Metrics, rec: ExecutionRecord, events: HistoryEvent[], closing: Closing | undefined, now: number): void {
   const stateMachine = rec.stateMachineName;
-  let resource = '';
   for (const e of events) {
     if (e.type.endsWith('StateEntered')) {
       m.stateTransitions.inc({ state_machine: stateMachine, state_type: e.type.slice(0, -'StateEntered'.length) });
     } else if (e.type === 'ActivityScheduled') {
-      resource = (e.activityScheduledEventDetails as { resource: string }).resource;
+      const { resource } = e.activityScheduledEventDetails as { resource: string };
       m.activitiesScheduled.inc({ activity: activityOf(resource) });
     } else if (e.type === 'ActivityTimedOut') {
       const error = (e.activityTimedOutEventDetails as { error?: string }).error;
