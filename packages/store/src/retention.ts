@@ -23,13 +23,17 @@ export class RetentionSweeper {
 
   private discovered = false;
 
-  /** One pass over every state machine's executions; returns how many were removed. */
-  async sweep(): Promise<number> {
+  /**
+   * One pass over every state machine's executions; returns how many were removed. One worker
+   * sweeps per round (a lease that lapses if it dies); the others return 0 at once.
+   */
+  async sweep(leaseMs = sweepIntervalMs(this.retentionMs)): Promise<number> {
     const { redis } = this.h;
     if (!this.discovered) {
       await this.discoverIndexes();
       this.discovered = true;
     }
+    if ((await redis.set(keys.retentionSweep(), String(process.pid), 'PX', Math.max(1, leaseMs - 100), 'NX')) === null) return 0;
     const [remembered, live] = await Promise.all([redis.smembers(keys.indexedMachines()), redis.zrange(keys.stateMachines(), '0', '-1')]);
     let removed = 0;
     for (const machine of new Set([...remembered, ...live])) removed += await this.sweepMachine(machine);
