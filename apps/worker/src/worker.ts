@@ -99,7 +99,12 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const handouts = new Map<string, Set<string>>();
   const upkeep = [
     config.retentionMs > 0 && every(sweepIntervalMs(config.retentionMs), () => sweeper.sweep(), (removed) => removed > 0 && log.info({ removed }, 'closed executions past retention removed'), log),
-    every(HANDOUT_RECOVERY_MS, () => activities.requeueStuck(handouts), (requeued) => requeued > 0 && log.warn({ requeued }, 'activity tasks taken by a poller that died put back'), log),
+    every(HANDOUT_RECOVERY_MS, () => activities.requeueStuck(handouts), (requeued) => {
+      for (const [activity, n] of Object.entries(requeued)) {
+        m.activityTasksRequeued.inc({ activity }, n);
+        log.warn({ activity, requeued: n }, 'activity tasks taken for a poller by an api that died put back');
+      }
+    }, log),
   ];
   let open = true;
   return {

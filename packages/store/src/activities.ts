@@ -82,17 +82,17 @@ export class ActivityStore {
   /**
    * One round of recovery: entries in hand-out lists that were there in the previous round too
    * (taking and recording are milliseconds apart) go back to their task lists. `seen` carries
-   * the entries of this round to the next. Returns how many were put back.
+   * the entries of this round to the next. Returns how many were put back, by activity.
    */
-  async requeueStuck(seen: Map<string, Set<string>>): Promise<number> {
+  async requeueStuck(seen: Map<string, Set<string>>): Promise<Record<string, number>> {
     const names = await this.h.redis.zrange(keys.activities(), '0', '-1');
     const lists = await Promise.all(names.map((n) => this.h.redis.lrange(keys.activityHandout(n), '0', '999')));
-    let requeued = 0;
+    const requeued: Record<string, number> = {};
     for (const [i, name] of names.entries()) {
       const now = new Set(lists[i]);
       const before = seen.get(name);
       const stuck = before ? [...now].filter((raw) => before.has(raw)) : [];
-      if (stuck.length > 0) requeued += Number(await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], stuck));
+      if (stuck.length > 0) requeued[name] = Number(await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], stuck));
       if (now.size > 0) seen.set(name, now);
       else seen.delete(name);
     }
