@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { history, waitForEnd } from '../support/sfn.js';
@@ -22,6 +23,8 @@ const items = new Map<string, unknown>();
 
 beforeAll(async () => {
   aws = await startPeer(async (req, res) => {
+    // SNS speaks the AWS Query protocol: a form in, XML out.
+    if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return sns(new URLSearchParams(req.body), res);
     const body = JSON.parse(req.body || '{}') as Record<string, unknown>;
     const headers = { 'x-amzn-requestid': 'req-1', 'content-type': 'application/x-amz-json-1.0' };
     switch (target(req)) {
@@ -59,6 +62,18 @@ beforeAll(async () => {
         const item = items.get(`${body.TableName}/${JSON.stringify(body.Key!.id)}`);
         return json(res, 200, item ? { Item: item } : {}, headers);
       }
+      case 'DynamoDB_20120810.UpdateItem': {
+        // Enough of SET for the test: `SET #f = :v` on an existing item, ALL_NEW returned.
+        const update = body as unknown as { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> };
+        const key = `${body.TableName}/${JSON.stringify(body.Key!.id)}`;
+        const item = { ...(items.get(key) as Record<string, unknown>), [update.ExpressionAttributeNames['#f']!]: update.ExpressionAttributeValues[':v'] };
+        items.set(key, item);
+        return json(res, 200, { Attributes: item }, headers);
+      }
+      case 'DynamoDB_20120810.DeleteItem': {
+        items.delete(`${body.TableName}/${JSON.stringify(body.Key!.id)}`);
+        return json(res, 200, {}, headers);
+      }
       default:
         return json(res, 400, awsError('com.amazon.coral.service#UnknownOperationException', target(req)), headers);
     }
@@ -76,6 +91,19 @@ afterAll(async () => {
   await aws?.close();
   await ddb?.close();
 });
+
+/** SNS Publish as the AWS Query protocol answers it; an unknown topic is NotFound. */
+function sns(form: URLSearchParams, res: ServerResponse): void {
+  const ns = 'http://sns.amazonaws.com/doc/2010-03-31/';
+  res.setHeader('x-amzn-requestid', 'sns-req');
+  if (form.get('Action') !== 'Publish' || !form.get('TopicArn')?.endsWith(':orders')) {
+    res.writeHead(404, { 'content-type': 'text/xml' });
+    res.end(`<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>NotFound</Code><Message>Topic does not exist</Message></Error><RequestId>sns-req</RequestId></ErrorResponse>`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/xml' });
+  res.end(`<PublishResponse xmlns="${ns}"><PublishResult><MessageId>sns-1</MessageId></PublishResult><ResponseMetadata><RequestId>sns-req</RequestId></ResponseMetadata></PublishResponse>`);
+}
 
 async function run(states: Record<string, object>, input: unknown = {}) {
   const arn = await start(cluster.sfn, await createMachine(cluster.sfn, { StartAt: Object.keys(states)[0], States: states }), input);
@@ -170,6 +198,62 @@ describe('AWS SDK integrations against a local peer', () => {
     expect(JSON.parse(done.output!)).toEqual({ Item: { id: { S: 'o-1' }, total: { N: '42' } } });
     expect(ddb.received.slice(before).map(target)).toEqual(['DynamoDB_20120810.PutItem', 'DynamoDB_20120810.GetItem']);
     expect(JSON.parse(ddb.received[before]!.body)).toEqual({ TableName: 'Orders', Item: { id: { S: 'o-1' }, total: { N: '42' } } });
+  });
+
+  test('sns:publish: a JSON Message is serialized; the result is the Publish response with SDK metadata; an unknown topic is SNS.NotFoundException', async () => {
+    const before = aws.received.length;
+    const topic = 'arn:aws:sns:eu-west-1:123456789012:orders';
+    const { done } = await run({
+      Notify: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: topic, 'Message.$': '$.order' }, End: true },
+    }, { order: { id: 8 } });
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output!)).toEqual({
+      MessageId: 'sns-1',
+      SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }),
+      SdkResponseMetadata: { RequestId: 'sns-req' },
+    });
+    const sent = aws.received.slice(before).map((r) => new URLSearchParams(r.body)).filter((f) => f.get('Action') === 'Publish');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.get('TopicArn')).toBe(topic);
+    expect(sent[0]!.get('Message')).toBe('{"id":8}');
+
+    const missing = await run({
+      Notify: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::sns:publish',
+        Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:123456789012:nope', Message: 'x' },
+        Catch: [{ ErrorEquals: ['SNS.NotFoundException'], Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', End: true },
+    });
+    expect(missing.done.status, missing.done.cause).toBe('SUCCEEDED');
+  });
+
+  test('dynamodb:updateItem returns the new attributes; dynamodb:deleteItem removes the item', async () => {
+    const before = ddb.received.length;
+    const { done } = await run({
+      Put: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 'Carts', Item: { id: { S: 'c-1' }, state: { S: 'open' } } }, ResultPath: null, Next: 'Update' },
+      Update: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::dynamodb:updateItem',
+        Parameters: { TableName: 'Carts', Key: { id: { S: 'c-1' } }, UpdateExpression: 'SET #f = :v', ExpressionAttributeNames: { '#f': 'state' }, ExpressionAttributeValues: { ':v': { S: 'paid' } }, ReturnValues: 'ALL_NEW' },
+        ResultSelector: { 'Attributes.$': '$.Attributes' },
+        ResultPath: '$.updated',
+        Next: 'Delete',
+      },
+      Delete: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:deleteItem', Parameters: { TableName: 'Carts', Key: { id: { S: 'c-1' } } }, ResultPath: null, Next: 'Get' },
+      Get: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:getItem', Parameters: { TableName: 'Carts', Key: { id: { S: 'c-1' } } }, ResultPath: '$.after', End: true },
+    });
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    const out = JSON.parse(done.output!) as { updated: unknown; after: Record<string, unknown> };
+    expect(out.updated).toEqual({ Attributes: { id: { S: 'c-1' }, state: { S: 'paid' } } });
+    // GetItem after the delete: the response has no Item.
+    expect(out.after).not.toHaveProperty('Item');
+    expect(out.after.SdkResponseMetadata).toEqual({ RequestId: 'ddb-1' });
+    expect(ddb.received.slice(before).map(target)).toEqual(['DynamoDB_20120810.PutItem', 'DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.DeleteItem', 'DynamoDB_20120810.GetItem']);
+    expect(JSON.parse(ddb.received[before + 2]!.body)).toEqual({ TableName: 'Carts', Key: { id: { S: 'c-1' } } });
+    expect(items.has('Carts/{"S":"c-1"}')).toBe(false);
   });
 
   test('events:putEvents serializes Detail; aws-sdk:dynamodb:getItem answers the SDK response without $metadata', async () => {
