@@ -109,8 +109,9 @@ describe('execution retention', () => {
     const arn = await start(sfn, machine);
     expect((await waitForEnd(sfn, arn)).status).toBe('SUCCEEDED');
     await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: machine }));
-    // As an earlier RedStep left it: no memory of the machine once deleted.
+    // As an earlier RedStep left it: no memory of the machine once deleted, no search done yet.
     await redis.srem(keys.indexedMachines(), machine.slice(machine.lastIndexOf(':') + 1));
+    await redis.del(keys.indexesDiscovered());
     await sleep(4_000);
     expect(await keysOf(arn)).not.toEqual([]);
     const late = await startWorkerProcess(cluster.redisUrl, { EXECUTION_RETENTION_DAYS: String(RETENTION_DAYS) });

@@ -48,6 +48,8 @@ export const keys = {
   indexedMachines: () => `${P}:smx`,
   /** Sorted set: a state machine's execution names by start time (ms). */
   stateMachineExecutions: (name: string) => `${P}:sx:{${name}}`,
+  /** String: set once a worker has found every execution index of older data (see retention). */
+  indexesDiscovered: () => `${P}:smx:found`,
   /** String with a time to live: a worker is sweeping retention; the others skip the round. */
   retentionSweep: () => `${P}:sweeping`,
   /** SCAN pattern of every `stateMachineExecutions` key. */

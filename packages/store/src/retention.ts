@@ -72,14 +72,18 @@ export class RetentionSweeper {
   }
 
   /**
-   * Once per process: remembers the indexes of machines deleted before machines were remembered
-   * at creation (data of an earlier RedStep), so their executions are swept too.
+   * Once per Redis (a marker says it was done): remembers the indexes of machines deleted before
+   * machines were remembered at creation (data of an earlier RedStep), so their executions are
+   * swept too. A worker killed part-way leaves no marker; the next one scans again.
    */
   private async discoverIndexes(): Promise<void> {
-    const stream = this.h.redis.scanStream({ match: keys.stateMachineExecutionsMatch(), count: 1000 });
+    const { redis } = this.h;
+    if (await redis.exists(keys.indexesDiscovered())) return;
+    const stream = redis.scanStream({ match: keys.stateMachineExecutionsMatch(), count: 1000 });
     for await (const batch of stream as AsyncIterable<string[]>) {
-      if (batch.length > 0) await this.h.redis.sadd(keys.indexedMachines(), ...batch.map(machineOfExecutionIndex));
+      if (batch.length > 0) await redis.sadd(keys.indexedMachines(), ...batch.map(machineOfExecutionIndex));
     }
+    await redis.set(keys.indexesDiscovered(), String(this.now()));
   }
 
   /** Removes one execution unless it was redriven since it was read (then false). */
