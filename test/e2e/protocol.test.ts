@@ -112,4 +112,17 @@ describe('AWS JSON 1.0 protocol', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(answer).toContain('"activities"');
   });
+
+  test('a null member reads as an absent one: optional ones are ignored, required ones are ValidationException', async () => {
+    const { endpoint } = cluster.api;
+    for (const target of ['ListActivities', 'ListStateMachines']) {
+      const listed = await rawCall(endpoint, `AWSStepFunctions.${target}`, '{"nextToken":null,"maxResults":null}');
+      expect(listed.status, target).toBe(200);
+    }
+    const missing = await rawCall(endpoint, 'AWSStepFunctions.DescribeActivity', '{"activityArn":null}');
+    expect(missing.status).toBe(400);
+    expect(missing.json?.__type).toBe('ValidationException');
+    const created = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', JSON.stringify({ name: uniqueName('nulls'), tags: null, encryptionConfiguration: null }));
+    expect(created.status).toBe(200);
+  });
 });

@@ -63,7 +63,7 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
     });
     const fail = (e: unknown) => {
       const err = toAwsError(e);
-      if (err.httpStatus >= 500) hooks.fault({ msg: 'request failed', requestId, action, err: String((e as Error)?.stack ?? e) });
+      if (err.httpStatus >= 500) hooks.fault({ requestId, action, err: String((e as Error)?.stack ?? e) });
       errorCode = err.code;
       res.setHeader('x-amzn-ErrorType', err.code);
       reply(res, err.httpStatus, JSON.stringify(err.toBody()));
@@ -80,7 +80,7 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
           if (!handler) throw new UnknownOperationException('');
           const body = decodeBody(raw);
           validateRequest(name, body);
-          const out = await handler(body, gone.signal);
+          const out = await handler(withoutNulls(body) as Record<string, unknown>, gone.signal);
           reply(res, 200, typeof out === 'string' ? out : JSON.stringify(out ?? {}));
         } catch (e) {
           fail(e);
@@ -89,6 +89,18 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
       () => res.destroy(),
     );
   };
+}
+
+/**
+ * The body with `null` members dropped, at every depth: AWS JSON reads a null member as an
+ * absent one (validation already did), so handlers never meet one. Lists keep their elements.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 /** The whole body, or undefined once it passes MAX_BODY_BYTES (the rest is drained unread). */

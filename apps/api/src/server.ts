@@ -90,7 +90,7 @@ function observeRequests(ctx: ApiContext, log: Logger, inFlight: { count: number
       }
     },
     fault(entry) {
-      log.error(entry, String(entry.msg ?? 'request failed'));
+      log.error(entry, 'request fault');
     },
   };
 }

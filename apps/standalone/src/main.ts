@@ -42,7 +42,7 @@ addThreadMetrics(
 );
 
 const handle = connectRedis(config.redisUrl);
-const api = await startApi(config, handle, log.child({ service: 'api' }));
+const api = await startApi(config, handle, createLogger('api', config.logLevel));
 log.info({ endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }, 'RedStep ready');
 
 let stopping = false;
