@@ -82,4 +82,33 @@ describe('linking a .sync child racing its parent stopping', () => {
     expect((await executions.load(child.arn))?.status).toBe('ABORTED');
     expect((await executions.load(parent.arn))?.children).toBeUndefined();
   });
+  test('a child already stopped by a stop that died before stopping its own child: a retried stop reaches the grandchild', async () => {
+    const executions = new ExecutionStore(h);
+    const upper = '11111111111111111111111111111111';
+    const lower = '22222222222222222222222222222222';
+    const parent = executionRecord('DeepParent', 'p');
+    await executions.create(parent, startedEvent());
+    await h.redis.hset(keys.execution(executionId(parent.arn)), `t:${upper}`, 'started');
+    const child = executionRecord('DeepChild', 'c', { parent: { arn: parent.arn, nonce: upper, pattern: 'sync' } });
+    await executions.create(child, startedEvent());
+    await h.redis.hset(keys.execution(executionId(child.arn)), `t:${lower}`, 'started');
+    const grandchild = executionRecord('DeepGrandchild', 'g', { parent: { arn: child.arn, nonce: lower, pattern: 'sync' } });
+    await executions.create(grandchild, startedEvent());
+    expect(await executions.linkChild(parent.arn, upper, child.arn)).toBe(true);
+    expect(await executions.linkChild(child.arn, lower, grandchild.arn)).toBe(true);
+
+    // StopExecution closes the parent, then the child, and its process dies before the child's
+    // own `.sync` child is stopped.
+    const now = Date.now();
+    for (const arn of [parent.arn, child.arn]) {
+      const before = (await executions.load(arn))!;
+      expect(await executions.commit(before, closeFromOutside('abort', before.seq, now, {}), now)).toBe('committed');
+    }
+
+    // StopExecution retried on the closed parent: the child is closed already, but its child is not.
+    await stopExecution({ executions, queue, now: Date.now }, parent.arn);
+    expect((await executions.load(grandchild.arn))?.status).toBe('ABORTED');
+    expect((await executions.load(child.arn))?.children).toBeUndefined();
+    expect((await executions.load(parent.arn))?.children).toBeUndefined();
+  });
 });

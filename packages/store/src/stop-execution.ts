@@ -58,6 +58,9 @@ export async function stopChildren(deps: StopDeps, parentArn: string, links: Chi
   for (const [, child] of links) {
     const rec = await deps.executions.load(child, { cursor: false });
     if (rec?.status === 'RUNNING') await stopExecution(deps, child);
+    // Closed already (perhaps by a stop that died before reaching its own children): its
+    // leftover links are finished before this link goes, or nothing would stop them.
+    else if (rec) await stopChildren(deps, child, leftoverChildren(rec));
   }
   await deps.executions.unlinkChildren(parentArn, links.map(([nonce]) => nonce));
 }
