@@ -82,3 +82,30 @@ test('Redis SIGKILLed and restarted from its AOF while executions wait and run: 
   expect(worker.child.exitCode).toBeNull();
   await Promise.race([Promise.allSettled(pollers), sleep(1000)]);
 }, 180_000);
+
+test('while Redis is down, /readyz answers 503 at once on the api and the worker; ready again once it is back', async (ctx) => {
+  const api = processes.find((p) => 'endpoint' in p) as AppProcess & { endpoint: string };
+  const worker = processes.find((p) => 'metricsUrl' in p) as AppProcess & { metricsUrl: string };
+  if (!redis?.restart || !api || !worker) ctx.skip(); // needs the Redis and processes of the test above
+  const probe = async (url: string) => {
+    const t0 = Date.now();
+    const res = await fetch(`${url}/readyz`);
+    return { status: res.status, ms: Date.now() - t0 };
+  };
+  const restarting = redis.restart('SIGKILL', 3_000);
+  await sleep(500);
+  for (const url of [api.endpoint, worker.metricsUrl]) {
+    const down = await probe(url);
+    expect(down.status, url).toBe(503);
+    expect(down.ms, url).toBeLessThan(2_000);
+  }
+  await restarting;
+  for (const url of [api.endpoint, worker.metricsUrl]) {
+    let up = await probe(url);
+    for (let i = 0; i < 50 && up.status !== 200; i++) {
+      await sleep(100);
+      up = await probe(url);
+    }
+    expect(up.status, url).toBe(200);
+  }
+}, 60_000);

@@ -124,5 +124,8 @@ describe('AWS JSON 1.0 protocol', () => {
     expect(missing.json?.__type).toBe('ValidationException');
     const created = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', JSON.stringify({ name: uniqueName('nulls'), tags: null, encryptionConfiguration: null }));
     expect(created.status).toBe(200);
+    // A null list element is nothing at all, never a fault.
+    const tagged = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', JSON.stringify({ name: uniqueName('nulls'), tags: [null, { key: 'k', value: 'v' }] }));
+    expect(tagged.status).toBe(200);
   });
 });

@@ -92,11 +92,11 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
 }
 
 /**
- * The body with `null` members dropped, at every depth: AWS JSON reads a null member as an
- * absent one (validation already did), so handlers never meet one. Lists keep their elements.
+ * The body with `null` members and list elements dropped, at every depth: AWS JSON reads a
+ * null member as an absent one (validation already did), so handlers never meet one.
  */
 function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);

@@ -2,7 +2,7 @@ import express from 'express';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { createLogger, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
+import { createLogger, redisAnswers, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
@@ -121,10 +121,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   app.set('query parser', false);
   app.get('/healthz', (_req, res) => res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
-    handle.redis.ping().then(
-      () => res.json({ status: 'ok' }),
-      () => res.status(503).json({ status: 'redis unreachable' }),
-    );
+    void redisAnswers(handle.redis).then((ok) => (ok ? res.json({ status: 'ok' }) : res.status(503).json({ status: 'redis unreachable' })));
   });
   app.get('/metrics', (_req, res) => {
     // A failed scrape answers 500; it must never become an unhandled rejection (a crash).

@@ -31,8 +31,12 @@ async function handleMessage(message: { kind: 'metrics'; id: number } | { kind: 
     parentPort!.postMessage({ kind: 'metrics', id: message.id, metrics: await metricsJson() });
     return;
   }
-  await worker.close();
-  handle.redis.disconnect();
-  parentPort!.postMessage({ kind: 'closed' });
+  try {
+    await worker.close();
+    handle.redis.disconnect();
+  } finally {
+    // Answered even when closing failed (logged by the caller): the process must still exit.
+    parentPort!.postMessage({ kind: 'closed' });
+  }
 }
 parentPort!.postMessage({ kind: 'ready' });

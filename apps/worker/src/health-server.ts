@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { renderMetrics, type RedisHandle } from '@redstep/store';
+import { redisAnswers, renderMetrics, type RedisHandle } from '@redstep/store';
 import type { RunningWorker } from './worker.js';
 
 /** The worker's own listener: /healthz (process alive), /readyz (Redis answers and the worker runs), /metrics. */
@@ -19,7 +19,7 @@ async function answer(url: string | undefined, handle: RedisHandle, worker: Runn
   const json = (status: number, value: unknown) => ({ status, type: 'application/json', body: JSON.stringify(value) });
   if (url === '/healthz') return json(200, { status: 'ok' });
   if (url === '/readyz') {
-    const ok = worker.running() && (await handle.redis.ping().then(() => true, () => false));
+    const ok = worker.running() && (await redisAnswers(handle.redis));
     return json(ok ? 200 : 503, { status: ok ? 'ok' : 'not ready' });
   }
   if (url === '/metrics') {

@@ -128,7 +128,8 @@ function every<T>(ms: number, task: () => Promise<T>, report: (result: T) => unk
     if (running) return;
     running = true;
     task()
-      .then(report, (err: unknown) => log.warn({ err: String(err) }, 'worker upkeep failed'))
+      .then(report)
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'worker upkeep failed'))
       .finally(() => (running = false));
   }, ms);
   timer.unref();

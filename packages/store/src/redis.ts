@@ -28,3 +28,17 @@ export function connectRedis(url: string, options: RedisOptions = {}): RedisHand
   };
   return { redis, run };
 }
+
+/**
+ * Whether Redis answers a PING within `timeoutMs`, for readiness probes: commands wait for a
+ * reconnect (no retry limit), so a probe must not wait with them.
+ */
+export async function redisAnswers(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([redis.ping().then(() => true, () => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

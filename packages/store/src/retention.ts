@@ -72,7 +72,7 @@ export class RetentionSweeper {
   }
 
   /**
-   * Once per Redis (a marker says it was done): remembers the indexes of machines deleted before
+   * Once a day per Redis (a marker says it was done): remembers the indexes of machines deleted before
    * machines were remembered at creation (data of an earlier RedStep), so their executions are
    * swept too. A worker killed part-way leaves no marker; the next one scans again.
    */
@@ -83,7 +83,9 @@ export class RetentionSweeper {
     for await (const batch of stream as AsyncIterable<string[]>) {
       if (batch.length > 0) await redis.sadd(keys.indexedMachines(), ...batch.map(machineOfExecutionIndex));
     }
-    await redis.set(keys.indexesDiscovered(), String(this.now()));
+    // Good for a day: older processes still running through a rolling upgrade may add indexes
+    // the scan has not seen.
+    await redis.set(keys.indexesDiscovered(), String(this.now()), 'EX', 86_400);
   }
 
   /** Removes one execution unless it was redriven since it was read (then false). */
