@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  checkExecutionInput,
   decodeNextToken,
   encodeNextToken,
   ExecutionAlreadyExists,
@@ -15,7 +16,7 @@ import {
 } from '@redstep/core';
 import { encodeEvent, startExecutionRecord, stopExecution as stopExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, checkExecutionInput, checkName, optStr, page, pageToken, str } from './common.js';
+import { arns, checkName, optStr, page, pageToken, str } from './common.js';
 import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';

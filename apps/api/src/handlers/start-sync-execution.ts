@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  checkExecutionInput,
   expressExecutionArn,
   StateMachineDoesNotExist,
   StateMachineTypeNotSupported,
@@ -13,7 +14,7 @@ import {
   type Wake,
 } from '@redstep/core';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { checkExecutionInput, checkName, optStr, str } from './common.js';
+import { checkName, optStr, str } from './common.js';
 import { resolveExecutionTarget } from './versions.js';
 
 type Body = Record<string, unknown>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ApiError,
   executionArn,
-  InvalidExecutionInput,
+  checkExecutionInput,
   parseArnOf,
   assertValidName,
   ExecutionAlreadyExists,
@@ -22,7 +22,6 @@ import {
 } from '@redstep/store';
 import { failed, requestObject, type Integration, type InvokeCall, type InvokeResult } from './types.js';
 
-const MAX_INPUT_BYTES = 256 * 1024;
 
 export interface StatesDeps extends StartDeps {
   versions: VersionStore;
@@ -116,14 +115,7 @@ export function startExecutionParams(request: unknown, nonce: string): StartExec
   if (p.Input === undefined || p.Input === null) input = '{}';
   else if (typeof p.Input === 'string') input = p.Input;
   else input = JSON.stringify(p.Input);
-  if (Buffer.byteLength(input) > MAX_INPUT_BYTES) {
-    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: 'The input exceeds the maximum size of ${MAX_INPUT_BYTES} bytes'`);
-  }
-  try {
-    JSON.parse(input);
-  } catch (e) {
-    throw new InvalidExecutionInput(`Invalid State Machine Execution Input: '${(e as Error).message}'`);
-  }
+  checkExecutionInput(input);
   let name: string;
   if (p.Name === undefined) name = childNameFromNonce(nonce);
   else if (typeof p.Name === 'string') name = p.Name;
