@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'deploy/**', 'bench/**', '**/*.test.ts', 'test/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'deploy/**', 'bench/**', '**/*.test.ts', '**/*.test-support.ts', 'test/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

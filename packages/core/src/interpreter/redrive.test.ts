@@ -3,17 +3,9 @@ import type { StateMachineDefinition } from '../asl/types.js';
 import { redriveCursor } from './redrive.js';
 import { step } from './step.js';
 import type { Cursor, ExecutionInfo, MapRunUpdate, StepResult, Wake } from './types.js';
+import { testExecution } from './execution.test-support.js';
 
-const execution = (input: unknown, redriveCount: number): ExecutionInfo => ({
-  arn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
-  name: 'e',
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
-  stateMachineName: 'm',
-  roleArn: 'arn:aws:iam::123456789012:role/r',
-  startTime: 0,
-  input: JSON.stringify(input),
-  redriveCount,
-});
+const execution = (input: unknown, redriveCount: number): ExecutionInfo => testExecution(input, { redriveCount });
 
 function advance(definition: StateMachineDefinition, input: unknown, wake: Wake, cursor?: Cursor, redriveCount = 0, onMapRun?: (u: MapRunUpdate) => void): Promise<StepResult> {
   const base = { definition, execution: execution(input, redriveCount), lastEventId: 10, wake, now: 1000 };

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from '../asl/types.js';
 import { step } from './step.js';
 import type { ExecutionInfo, HistoryEvent, StepResult } from './types.js';
+import { testExecution } from './execution.test-support.js';
 
-const execution = (input: unknown): ExecutionInfo => ({
-  arn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
-  name: 'e',
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
-  stateMachineName: 'm',
-  roleArn: 'arn:aws:iam::123456789012:role/r',
-  startTime: 0,
-  input: JSON.stringify(input),
-  redriveCount: 0,
-});
+const execution = (input: unknown): ExecutionInfo => testExecution(input);
 
 function run(definition: StateMachineDefinition, input: unknown = {}): Promise<StepResult> {
   return step(

@@ -5,6 +5,7 @@ import type { ExecutionInfo, StepOptions, StepResult } from '../types.js';
 import { csvItems, parseCsv } from './csv.js';
 import { parseItems, resolvePointer } from './item-reader.js';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+import { testExecution } from '../execution.test-support.js';
 
 /** A test double of S3: objects in memory by bucket and key. */
 class MemoryStore implements ObjectStore {
@@ -30,16 +31,7 @@ class MemoryStore implements ObjectStore {
   }
 }
 
-const execution: ExecutionInfo = {
-  arn: 'arn:aws:states:us-east-1:123456789012:execution:m:e',
-  name: 'e',
-  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:m',
-  stateMachineName: 'm',
-  roleArn: 'arn:aws:iam::123456789012:role/r',
-  startTime: 0,
-  input: '{}',
-  redriveCount: 0,
-};
+const execution: ExecutionInfo = testExecution();
 
 const distributed = (extra: Record<string, unknown>, processor: Record<string, unknown> = { P: { Type: 'Pass', End: true } }): StateMachineDefinition =>
   ({
