@@ -3,9 +3,13 @@ import {
   connectRedis,
   ExecutionStore,
   executionId,
+  executionStores,
   keys,
-  StepQueue,
+  numbered,
+  stepObligations,
   stopExecution,
+  type ExecutionRecord,
+  type ExecutionStores,
   type RedisHandle,
 } from '@redstep/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,16 +23,23 @@ import { startTestRedis, type TestRedis } from '../support/redis.js';
 describe('linking a .sync child racing its parent stopping', () => {
   let redis: TestRedis;
   let h: RedisHandle;
-  let queue: StepQueue;
+  let stores: ExecutionStores;
 
   beforeAll(async () => {
     redis = await startTestRedis();
     h = connectRedis(redis.url);
-    queue = new StepQueue(h.redis);
+    stores = executionStores(h, { reconcileAfterMs: 60_000 });
   });
 
+  /** Aborts an execution as a stop's commit does, with what it obliges in its outbox, and carries out none of it (its process dies). */
+  async function abortAndDie(executions: ExecutionStore, before: ExecutionRecord, now: number) {
+    const result = closeFromOutside('abort', before.seq, now, {});
+    const outbox = numbered((before.version ?? 0) + 1, stepObligations(before, result, now));
+    expect(await executions.commit(before, result, now, { commitId: `test@${before.version ?? 0}`, outbox })).toBe('committed');
+  }
+
   afterAll(async () => {
-    await queue?.close();
+    await stores?.queue.close();
     h?.redis.disconnect();
     await redis?.stop();
   });
@@ -54,13 +65,13 @@ describe('linking a .sync child racing its parent stopping', () => {
       }
       return rec;
     };
-    await stopExecution({ executions: racing, queue, now: Date.now }, parent.arn);
+    await stopExecution({ executions: racing, outbox: stores.outbox, now: Date.now }, parent.arn);
     expect(linked).toBe(true);
     expect((await executions.load(parent.arn))?.status).toBe('ABORTED');
     expect((await executions.load(child.arn))?.status).toBe('ABORTED');
   });
 
-  test('a parent closed by a step that died before stopping its child: a retried stop finishes the job, and the link goes', async () => {
+  test('a parent closed by a step that died before stopping its child: a retried stop carries out the stop its close obliged, and the link goes', async () => {
     const executions = new ExecutionStore(h);
     const nonce = 'fedcba9876543210fedcba9876543210';
     const parent = executionRecord('CrashParent', 'p');
@@ -71,14 +82,12 @@ describe('linking a .sync child racing its parent stopping', () => {
     expect(await executions.linkChild(parent.arn, nonce, child.arn)).toBe(true);
 
     // The step that closes the parent commits, and its process dies before it stops the child.
-    const before = (await executions.load(parent.arn))!;
-    const now = Date.now();
-    expect(await executions.commit(before, closeFromOutside('abort', before.seq, now, {}), now)).toBe('committed');
+    await abortAndDie(executions, (await executions.load(parent.arn))!, Date.now());
     expect((await executions.load(child.arn))?.status).toBe('RUNNING');
     expect((await executions.load(parent.arn))?.children).toEqual({ [nonce]: child.arn });
 
     // StopExecution retried on the closed parent stops the child it left running.
-    await stopExecution({ executions, queue, now: Date.now }, parent.arn);
+    await stopExecution({ executions, outbox: stores.outbox, now: Date.now }, parent.arn);
     expect((await executions.load(child.arn))?.status).toBe('ABORTED');
     expect((await executions.load(parent.arn))?.children).toBeUndefined();
   });
@@ -100,13 +109,10 @@ describe('linking a .sync child racing its parent stopping', () => {
     // StopExecution closes the parent, then the child, and its process dies before the child's
     // own `.sync` child is stopped.
     const now = Date.now();
-    for (const arn of [parent.arn, child.arn]) {
-      const before = (await executions.load(arn))!;
-      expect(await executions.commit(before, closeFromOutside('abort', before.seq, now, {}), now)).toBe('committed');
-    }
+    for (const arn of [parent.arn, child.arn]) await abortAndDie(executions, (await executions.load(arn))!, now);
 
     // StopExecution retried on the closed parent: the child is closed already, but its child is not.
-    await stopExecution({ executions, queue, now: Date.now }, parent.arn);
+    await stopExecution({ executions, outbox: stores.outbox, now: Date.now }, parent.arn);
     expect((await executions.load(grandchild.arn))?.status).toBe('ABORTED');
     expect((await executions.load(child.arn))?.children).toBeUndefined();
     expect((await executions.load(parent.arn))?.children).toBeUndefined();

@@ -43,7 +43,7 @@ describe('retention sweep racing a redrive', () => {
     await new StateMachineStore(h).indexExecution(machine, name, t0);
     // Swept as a deleted machine's executions are: by the remembered name.
     await h.redis.sadd(keys.indexedMachines(), machine);
-    expect(await executions.commit((await executions.load(arn))!, closeFromOutside('abort', 1, t0), t0)).toBe('committed');
+    expect(await executions.commit((await executions.load(arn))!, closeFromOutside('abort', 1, t0), t0, { commitId: 'abort-commit' })).toBe('committed');
     const closed = (await executions.load(arn))!;
     expect(closed.status).toBe('ABORTED');
 
@@ -59,7 +59,7 @@ describe('retention sweep racing a redrive', () => {
               const now = Date.now();
               const event = { id: 3, previousEventId: 2, timestamp: now, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: 1 } } as HistoryEvent;
               const cursor = { state: 'P', input: {}, entered: false, enteredTime: now, enteredEventId: 0, attempts: [], wake: 'redrive-1' };
-              expect((await redriveExecution(h, closed, cursor, event, now)).kind).toBe('redriven');
+              expect((await redriveExecution(h, closed, cursor, event, now, { clientToken: '', requestId: 'redrive-request', outbox: [] })).kind).toBe('redriven');
             }
             return read;
           };

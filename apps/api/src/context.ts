@@ -1,5 +1,5 @@
 import type { Config, RedisHandle } from '@redstep/store';
-import { ActivityStore, AliasStore, DefinitionCache, ExecutionStore, metrics, StateMachineStore, StepQueue, TagStore, VersionStore, type Metrics } from '@redstep/store';
+import { AliasStore, DefinitionCache, executionStores, metrics, TagStore, VersionStore, type ActivityStore, type ExecutionStore, type Metrics, type Outbox, type RunningIndex, type StateMachineStore, type StepQueue } from '@redstep/store';
 import { MapRunStore } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
@@ -15,6 +15,9 @@ export interface ApiContext {
   activities: ActivityStore;
   tags: TagStore;
   queue: StepQueue;
+  /** Carries out what a change obliges (a stop's notices, a redrive's jobs). */
+  outbox: Outbox;
+  running: RunningIndex;
   blocking: BlockingPool;
   now: () => number;
   metrics: Metrics;
@@ -27,20 +30,23 @@ export interface ApiContext {
 }
 
 export function createContext(config: Config, handle: RedisHandle): ApiContext {
-  const stateMachines = new StateMachineStore(handle);
+  const m = metrics();
+  const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m });
   return {
     config,
     stateMachines,
     definitions: new DefinitionCache(stateMachines),
     versions: new VersionStore(handle),
     aliases: new AliasStore(handle),
-    executions: new ExecutionStore(handle),
-    activities: new ActivityStore(handle),
+    executions,
+    activities,
     tags: new TagStore(handle),
-    queue: new StepQueue(handle.redis),
+    queue,
+    outbox,
+    running,
     blocking: new BlockingPool(handle.redis),
     now: Date.now,
-    metrics: metrics(),
+    metrics: m,
     closing: new AbortController(),
     mapRuns: new MapRunStore(handle),
     handle,

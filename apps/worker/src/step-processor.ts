@@ -1,22 +1,25 @@
-import { closeFromOutside, step, type Cursor, type ExecutionInfo, type FrameSuspension, type StepResult, type Wake } from '@redstep/core';
+import { closeFromOutside, step, type Cursor, type ExecutionInfo, type StepResult, type Wake } from '@redstep/core';
 import {
-  abandonedChildren,
+  activityName,
   ActivityStore,
-  leftoverChildren,
   decodeTaskToken,
   ExecutionStore,
   frameAt,
   frames,
-  newTaskToken,
-  notifyParent,
+  numbered,
   producerId,
   StateMachineStore,
-  stopChildren,
+  stepObligations,
   stopExecution,
-  waitingFrames,
+  taskTokens,
+  createIndexed,
+  type MapRunWrite,
+  type StepObligationOptions,
   type ExecutionRecord,
   type Logger,
   type Metrics,
+  type Outbox,
+  type RunningIndex,
   type StepJob,
   type StepQueue,
 } from '@redstep/store';
@@ -37,6 +40,8 @@ export interface ProcessorDeps {
   stateMachines: StateMachineStore;
   definitions: DefinitionCache;
   queue: StepQueue;
+  outbox: Outbox;
+  running: RunningIndex;
   metrics?: Metrics;
   /** Debug lines per committed step: execution ARN, the state it stands in, events written. */
   log?: Logger;
@@ -49,16 +54,15 @@ export interface ProcessorDeps {
   objectStore?: ObjectStore;
 }
 
-export const activityName = (arn: string) => arn.slice(arn.indexOf(':activity:') + ':activity:'.length);
-
 /** What a job asks of the interpreter once it is known to be current. */
 type Action = { kind: 'step'; wake: Wake } | { kind: 'timeout' } | { kind: 'heartbeat-check'; frame: Cursor; path: number[] };
 
 /**
- * Moves one execution on for one job: load, run the interpreter, commit fenced, then enqueue
- * what the execution now waits for. Any crash leaves either nothing committed (the job is
- * retried) or a commit whose follow-ups the retried job re-enqueues (the record names the job
- * that produced it), so every step happens exactly once.
+ * Moves one execution on for one job: load, carry out what earlier changes still oblige, run
+ * the interpreter, commit fenced with everything the step obliges (the outbox), then carry that
+ * out. Any crash leaves either nothing committed (the job is retried) or a commit whose
+ * obligations wait in the outbox for whoever comes next (the retried job, any other job of the
+ * execution, the reconciler), so every step happens exactly once and none is stranded.
  */
 export class StepProcessor {
   private readonly now: () => number;
@@ -70,31 +74,20 @@ export class StepProcessor {
   /** Returns whether this job committed a step; false when it found nothing to do (a replay, a stale wake). */
   async process(job: StepJob): Promise<boolean> {
     if (job.k === 'invoke') return this.deps.invoker ? this.deps.invoker.run(job) : false;
-    const jobId = producerId(job);
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       let rec = await this.deps.executions.load(job.e);
       if (!rec && job.k === 'start' && job.create) {
         // StartExecution enqueues before it writes (rule 2); whichever comes first creates it.
         const { record, started } = job.create;
-        await this.deps.executions.create(record, started);
-        if (!isExpress(record.arn)) await this.deps.stateMachines.indexExecution(record.stateMachineName, record.name, record.startDate);
+        await createIndexed(this.startDeps(), record, started);
         rec = await this.deps.executions.load(job.e);
       }
-      if (!rec || rec.status !== 'RUNNING') {
-        // A closed nested execution: retell a waiting parent (its closing job may have crashed before it did).
-        if (rec?.parent) await notifyParent(this.deps.queue, rec);
-        // And finish stopping its own `.sync` children, for the same reason.
-        if (rec) await stopChildren(this.stopDeps(), rec.arn, leftoverChildren(rec));
-        return false;
-      }
+      if (!rec) return false;
+      // What an earlier change obliges comes first: its committer may have died before doing it.
+      if (rec.outbox) await this.deps.outbox.drain(rec.arn, rec.outbox);
+      if (rec.status !== 'RUNNING') return false;
       const action = this.actionFor(job, rec);
-      if (!action) {
-        // This job committed before a crash: redo its follow-ups (deterministic ids dedupe them),
-        // and stop children of tasks it ended.
-        if (rec.producer === jobId && rec.cursor) await this.followUp(rec, waitingFrames(rec.cursor));
-        await stopChildren(this.stopDeps(), rec.arn, leftoverChildren(rec));
-        return false;
-      }
+      if (!action) return false;
       if (await this.abandoned(rec)) {
         // Its parent stopped waiting and a crash kept it from stopping this child: stop now.
         await stopExecution(this.stopDeps(), rec.arn);
@@ -107,6 +100,38 @@ export class StepProcessor {
     throw new RetryLater('too many concurrent commits');
   }
 
+  /**
+   * A job that used up its attempts fails its execution (States.Runtime, with the cause), through
+   * a fenced commit like any step, so the execution never waits for ever on a job that is gone.
+   */
+  async failExecution(job: StepJob, cause: string): Promise<boolean> {
+    for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+      const rec = await this.deps.executions.load(job.e, { cursor: false });
+      if (!rec) return false;
+      if (rec.outbox) await this.deps.outbox.drain(rec.arn, rec.outbox);
+      if (rec.status !== 'RUNNING') return false;
+      const now = this.now();
+      const result = closeFromOutside('fail', rec.seq, now, { error: 'States.Runtime', cause });
+      if ((await this.commitAndCarryOut(rec, result, now, `exhausted:${producerId(job)}`)) === 'committed') return true;
+    }
+    throw new RetryLater('too many concurrent commits');
+  }
+
+  /** Commits a step with its obligations, then carries them out. */
+  private async commitAndCarryOut(rec: ExecutionRecord, result: StepResult, now: number, producer: string, extras: StepObligationOptions & MapRunWrite = {}): Promise<'committed' | 'fenced' | 'nothing'> {
+    const version = rec.version ?? 0;
+    const outbox = numbered(version + 1, stepObligations(rec, result, now, extras));
+    const commit = { commitId: `${producer}@${version}`, outbox, ...(extras.mapRuns && { mapRuns: extras.mapRuns, dropLimits: extras.dropLimits ?? [] }) };
+    const committed = await this.deps.executions.commit(rec, result, now, commit);
+    // 'replayed': made before and its answer lost; read again, and the outbox has the rest.
+    if (committed === 'fenced' || committed === 'replayed') return 'fenced';
+    if (committed === 'missing') return 'nothing';
+    if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
+    this.deps.log?.debug({ executionArn: rec.arn, state: result.cursor?.state, events: result.events.length, status: result.closing?.status }, 'step committed');
+    await this.deps.outbox.drain(rec.arn, outbox);
+    return 'committed';
+  }
+
   /** A `.sync` child whose parent no longer waits on it (a redriven child runs on its own). */
   private async abandoned(rec: ExecutionRecord): Promise<boolean> {
     const parent = rec.parent;
@@ -115,8 +140,13 @@ export class StepProcessor {
   }
 
   private stopDeps() {
-    const deps = { executions: this.deps.executions, queue: this.deps.queue, now: this.now };
+    const deps = { executions: this.deps.executions, outbox: this.deps.outbox, now: this.now };
     return this.deps.metrics ? { ...deps, metrics: this.deps.metrics } : deps;
+  }
+
+  private startDeps() {
+    const { executions, stateMachines, queue, running } = this.deps;
+    return { executions, stateMachines, queue, running };
   }
 
   /** What this job should do, or undefined when the execution moved past what it answers. */
@@ -170,6 +200,7 @@ export class StepProcessor {
       action = { kind: 'step', wake };
     }
     let result: StepResult;
+    let timeoutAt: StepObligationOptions['timeoutAt'];
     const mapRunUpdates: MapRunUpdate[] = [];
     if (action.kind === 'timeout') {
       result = closeFromOutside('timeout', rec.seq, now);
@@ -183,10 +214,13 @@ export class StepProcessor {
         }),
       );
       const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake: action.wake, now };
-      const limits: Record<string, MapRunLimits> = this.deps.mapRuns && rec.cursor?.fanout ? await this.deps.mapRuns.limits(rec.arn) : {};
+      const [limits, secret] = await Promise.all([
+        this.deps.mapRuns && rec.cursor?.fanout ? this.deps.mapRuns.limits(rec.arn) : ({} as Record<string, MapRunLimits>),
+        this.deps.executions.tokenSecret(),
+      ]);
       try {
         result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
-          newToken: () => newTaskToken(rec.arn),
+          newToken: taskTokens(secret, rec),
           activityExists: (arn) => existing.has(arn),
           mapRunLimits: (arn) => limits[arn],
           onMapRun: (update) => mapRunUpdates.push(update),
@@ -198,25 +232,14 @@ export class StepProcessor {
         this.deps.log?.error({ executionArn: rec.arn, state: rec.cursor?.state, err: String((e as Error)?.stack ?? e) }, 'interpreter fault');
         result = closeFromOutside('fail', rec.seq, now, { error: 'States.Runtime', cause: `Internal error while running the execution: ${(e as Error)?.message ?? String(e)}` });
       }
-      // Express executions end after five minutes at most, as on AWS.
+      // Express executions end after five minutes at most, as on AWS. The first step arms it.
       const timeoutSeconds = loaded.definition.TimeoutSeconds ?? (isExpress(rec.arn) ? EXPRESS_LIMIT_SECONDS : undefined);
-      if (action.wake.kind === 'start' && timeoutSeconds !== undefined) {
-        await this.deps.queue.add({ k: 'execTimeout', e: rec.arn, w: 'timeout' }, timeoutSeconds * 1000);
-      }
+      if (action.wake.kind === 'start' && timeoutSeconds !== undefined) timeoutAt = { at: rec.startDate + timeoutSeconds * 1000, wake: 'timeout' };
     }
-    const committed = await this.deps.executions.commit(rec, result, now, producerId(job));
-    if (committed === 'fenced') return 'fenced';
-    if (committed === 'missing') return 'nothing';
-    if (this.deps.metrics) observeCommittedStep(this.deps.metrics, rec, result.events, result.closing, now);
-    this.deps.log?.debug({ executionArn: rec.arn, state: result.cursor?.state, events: result.events.length, status: result.closing?.status }, 'step committed');
-    if (mapRunUpdates.length > 0) await this.deps.mapRuns?.record(rec.arn, mapRunUpdates, now);
-    if (!result.closing) await this.followUp(rec, result.suspensions);
-    else if (rec.parent) await notifyParent(this.deps.queue, await this.deps.executions.load(rec.arn, { cursor: false }));
-    // `.sync` children of tasks this step ended (closed, timed out, cancelled) are stopped, as AWS does.
-    await stopChildren(this.stopDeps(), rec.arn, abandonedChildren(rec, result));
-    // An asynchronous Express execution keeps no history once it ends (AWS sends it to logs).
-    if (result.closing && isExpress(rec.arn)) await this.deps.executions.forget(rec.arn);
-    return 'committed';
+    const extras: StepObligationOptions & MapRunWrite = {};
+    if (timeoutAt) extras.timeoutAt = timeoutAt;
+    if (mapRunUpdates.length > 0 && this.deps.mapRuns) Object.assign(extras, await this.deps.mapRuns.changes(rec.arn, mapRunUpdates, now));
+    return this.commitAndCarryOut(rec, result, now, producerId(job), extras);
   }
 
   /**
@@ -238,41 +261,6 @@ export class StepProcessor {
       return undefined;
     }
     return { kind: 'taskTimedOut', heartbeat: true, path };
-  }
-
-  /** Enqueues what each waiting frame waits for: its next job, a timer, an activity task and its timers. */
-  private async followUp(rec: ExecutionRecord, waiting: FrameSuspension[]): Promise<void> {
-    const { queue } = this.deps;
-    await Promise.all(
-      waiting.map(async ({ path, wake, suspension }) => {
-        const p = path.length ? { p: path } : {};
-        switch (suspension.kind) {
-          case 'continue':
-            return queue.add({ k: 'continue', e: rec.arn, w: wake, ...p });
-          case 'timer':
-            return queue.add({ k: 'timer', e: rec.arn, w: wake, ...p }, Math.max(0, suspension.at - this.now()));
-          case 'activity':
-          case 'invoke': {
-            const { task } = suspension;
-            const nonce = decodeTaskToken(task.token)!.nonce;
-            if (suspension.kind === 'invoke') await queue.add({ k: 'invoke', e: rec.arn, w: nonce });
-            else await this.deps.activities.push(activityName(task.resource), { token: task.token, input: task.input, at: task.scheduledAt });
-            const elapsed = this.now() - task.scheduledAt;
-            if (task.timeoutSeconds !== undefined) {
-              await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: false, n: 0 }, task.timeoutSeconds * 1000 - elapsed);
-            }
-            if (task.heartbeatSeconds !== undefined) {
-              await queue.add({ k: 'taskTimeout', e: rec.arn, w: nonce, heartbeat: true, n: 0 }, task.heartbeatSeconds * 1000 - elapsed);
-            }
-            return;
-          }
-          default: {
-            const unreachable: never = suspension;
-            throw new Error(`unknown suspension ${JSON.stringify(unreachable)}`);
-          }
-        }
-      }),
-    );
   }
 }
 

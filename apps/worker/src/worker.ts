@@ -1,24 +1,10 @@
 import { Worker } from 'bullmq';
-import {
-  ActivityStore,
-  ExecutionStore,
-  metrics,
-  QUEUE_PREFIX,
-  STEP_QUEUE,
-  StateMachineStore,
-  StepQueue,
-  VersionStore,
-  createLogger,
-  loadConfig,
-  type Config,
-  type Logger,
-  type RedisHandle,
-  type StepJob,
-} from '@redstep/store';
+import { executionStores, metrics, QUEUE_PREFIX, STEP_QUEUE, VersionStore, createLogger, loadConfig, type Config, type Logger, type RedisHandle, type StepJob } from '@redstep/store';
 import { DefinitionCache, MapRunStore, RetentionSweeper, sweepIntervalMs } from '@redstep/store';
 import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
+import { Reconciler } from './reconciler.js';
 import { RetryLater, StepProcessor } from './step-processor.js';
 
 export interface WorkerOptions {
@@ -42,21 +28,22 @@ export interface RunningWorker {
 export function startWorker(handle: RedisHandle, options: WorkerOptions): RunningWorker {
   const m = metrics();
   const log = options.log ?? createLogger('worker', 'info');
-  const queue = new StepQueue(handle.redis);
-  const stateMachines = new StateMachineStore(handle);
-  const executions = new ExecutionStore(handle);
-  const activities = new ActivityStore(handle);
   const config = options.config ?? loadConfig();
-  const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, versions: new VersionStore(handle) });
+  const stores = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m });
+  const { queue, stateMachines, executions, activities, running, outbox } = stores;
+  const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(handle) });
   const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs);
   const invoker = new Invoker({ executions, queue, registry, ...(mocks ? { mocks } : {}) });
+  const definitions = new DefinitionCache(stateMachines);
   const processor = new StepProcessor({
     invoker,
     executions,
     activities,
     stateMachines,
-    definitions: new DefinitionCache(stateMachines),
+    definitions,
     queue,
+    outbox,
+    running,
     metrics: m,
     log,
     mapRuns: new MapRunStore(handle),
@@ -74,10 +61,17 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
         m.workerJobs.inc({ ...labels, outcome: committed ? 'committed' : 'fenced' });
       } catch (e) {
         const retried = e instanceof RetryLater;
-        m.workerJobs.inc({ ...labels, outcome: retried ? 'retried' : 'failed' });
+        const err = String((e as Error)?.stack ?? e);
         // BullMQ retries the job; the line says which execution and which wake it was about.
-        log[retried ? 'info' : 'error']({ executionArn: job.data.e, job: job.data.k, path: job.data.p, err: String((e as Error)?.stack ?? e) }, 'step job failed');
-        throw e;
+        log[retried ? 'info' : 'error']({ executionArn: job.data.e, job: job.data.k, path: job.data.p, err }, 'step job failed');
+        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+          m.workerJobs.inc({ ...labels, outcome: retried ? 'retried' : 'failed' });
+          throw e;
+        }
+        // Its last attempt: the execution fails visibly rather than wait for a job that is gone.
+        m.workerJobs.inc({ ...labels, outcome: 'exhausted' });
+        log.error({ executionArn: job.data.e, job: job.data.k, path: job.data.p, attempts: job.attemptsMade + 1, err }, 'step job exhausted its attempts: failing its execution');
+        await processor.failExecution(job.data, `A step job exhausted its ${job.attemptsMade + 1} attempts: ${(e as Error)?.message ?? String(e)}`);
       } finally {
         end();
         m.workerJobsInFlight.dec(labels);
@@ -96,9 +90,12 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   // Upkeep every worker does; each is idempotent, so overlapping runs on several workers only
   // repeat work, and a missed round is made up by the next.
   const sweeper = new RetentionSweeper(handle, config.retentionMs, m);
+  const reconciler = new Reconciler({ stores, definitions, idleMs: config.reconcileIdleMs, onRederived: (executionArn) => log.info({ executionArn }, 'reconciler re-derived what an idle execution waits for') });
+  const reconcileEveryMs = Math.min(RECONCILE_INTERVAL_MS, config.reconcileIdleMs);
   const handouts = new Map<string, Set<string>>();
   const upkeep = [
     config.retentionMs > 0 && every(sweepIntervalMs(config.retentionMs), () => sweeper.sweep(), (removed) => removed > 0 && log.info({ removed }, 'closed executions past retention removed'), log),
+    every(reconcileEveryMs, () => reconciler.pass(reconcileEveryMs), () => undefined, log),
     every(HANDOUT_RECOVERY_MS, () => activities.requeueStuck(handouts), (requeued) => {
       for (const [activity, n] of Object.entries(requeued)) {
         m.activityTasksRequeued.inc({ activity }, n);
@@ -117,6 +114,9 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     },
   };
 }
+
+/** How often the reconciler walks the running index (at most: a short idle bound walks more often). */
+const RECONCILE_INTERVAL_MS = 5_000;
 
 /** How often hand-out lists are checked for tasks a dead api took (a task waits two rounds at most). */
 const HANDOUT_RECOVERY_MS = 5_000;

@@ -36,7 +36,7 @@ export class ActivityStore {
   }
 
   async delete(name: string): Promise<void> {
-    await this.h.redis.del(keys.activity(name), keys.activityTasks(name), keys.activityHandout(name));
+    await this.h.redis.del(keys.activity(name), keys.activityTasks(name), keys.activityHandout(name), keys.activityPushed(name));
     await this.h.redis.zrem(keys.activities(), name);
   }
 
@@ -53,9 +53,12 @@ export class ActivityStore {
     return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
   }
 
-  /** Hands a task to the activity's pollers. A duplicate push is harmless: starting a task is fenced. */
-  async push(name: string, task: QueuedTask): Promise<void> {
-    await this.h.redis.rpush(keys.activityTasks(name), JSON.stringify(task));
+  /**
+   * Hands a task to the activity's pollers, once per task nonce whoever pushes it (see
+   * pushActivityTask.lua). A stale entry is harmless all the same: starting a task is fenced.
+   */
+  async pushOnce(name: string, nonce: string, task: QueuedTask): Promise<void> {
+    await this.h.run('pushActivityTask', [keys.activityTasks(name), keys.activityPushed(name)], [nonce, JSON.stringify(task)]);
   }
 
   /**
@@ -69,9 +72,9 @@ export class ActivityStore {
     return raw === null ? undefined : { task: JSON.parse(raw) as QueuedTask, raw };
   }
 
-  /** The hand-out of a taken task is recorded (or the task was stale): it leaves the hand-out list. */
-  async handedOut(name: string, raw: string): Promise<void> {
-    await this.h.redis.lrem(keys.activityHandout(name), 1, raw);
+  /** The hand-out of a taken task is recorded (or the task was stale): it leaves the hand-out list and its pushed marker goes. */
+  async handedOut(name: string, raw: string, nonce: string): Promise<void> {
+    await this.h.run('handedOut', [keys.activityHandout(name), keys.activityPushed(name)], [raw, nonce]);
   }
 
   /** A taken task whose poller is gone goes back to the head of the task list. */

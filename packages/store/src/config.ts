@@ -27,6 +27,13 @@ export interface Config {
   aws: AwsConfig;
   /** How long a closed execution is kept (EXECUTION_RETENTION_DAYS), in ms; 0 keeps it for ever. */
   retentionMs: number;
+  /**
+   * How long a running execution may go without a commit before the reconciler re-derives what
+   * it waits for (REDSTEP_RECONCILE_IDLE_SECONDS), in ms.
+   */
+  reconcileIdleMs: number;
+  /** What an acknowledgement means on disk (REDSTEP_DURABILITY): see the README. */
+  durability: 'everysec' | 'strict';
 }
 
 export interface AwsConfig {
@@ -72,12 +79,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     httpTimeoutMs: int('SFN_HTTP_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     aws: awsConfig(env),
     retentionMs: days('EXECUTION_RETENTION_DAYS', 90) * 24 * 3600 * 1000,
+    reconcileIdleMs: int('REDSTEP_RECONCILE_IDLE_SECONDS', 60, 1, 86_400) * 1000,
+    durability: durability(env.REDSTEP_DURABILITY),
   };
   if (env.SFN_MOCK_CONFIG) config.mockConfigPath = env.SFN_MOCK_CONFIG;
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
   if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
   return config;
+}
+
+function durability(raw: string | undefined): Config['durability'] {
+  if (raw === undefined || raw === '' || raw === 'everysec') return 'everysec';
+  if (raw === 'strict') return 'strict';
+  throw new ConfigError(`REDSTEP_DURABILITY must be 'everysec' or 'strict', got '${raw}'`);
 }
 
 /** The SDK's own variables; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops the endpoint ones, as in the SDK. */

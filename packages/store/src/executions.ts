@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Cursor, FrameSuspension, HistoryEvent, PendingTask, StepResult, Suspension } from '@redstep/core';
 import { executionId, keys } from './keys.js';
+import { decodeOutbox, encodeObligations, type OutboxEntry } from './outbox.js';
 import type { RedisHandle } from './redis.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
@@ -32,8 +33,6 @@ export interface ExecutionRecord {
   redriveCount: number;
   /** Random id of the StartExecution request that created it. */
   origin?: string;
-  /** The job that made the last commit: a replay of that job re-enqueues what the execution waits for. */
-  producer?: string;
   /** The version the execution runs, when started through a version or alias ARN. */
   stateMachineVersionArn?: string;
   /** The alias the execution was started through. */
@@ -49,6 +48,10 @@ export interface ExecutionRecord {
    * closed, so a crash after the parent's step never leaves a child nobody stops.
    */
   children?: Record<string, string>;
+  /** Obligations of earlier changes not yet carried out (absent: none). */
+  outbox?: OutboxEntry[];
+  /** When the last step was committed (absent: none since it started or was redriven). */
+  lastCommit?: number;
 }
 
 /** A nested execution's parent: the execution and its task's nonce, and how the parent waits. */
@@ -69,26 +72,47 @@ export interface PendingTaskState {
   submissionDue?: boolean;
 }
 
-export type CommitResult = 'committed' | 'missing' | 'fenced';
+/** `replayed`: this commit (by its id) was made before; what it obliges is in the outbox. */
+export type CommitResult = 'committed' | 'replayed' | 'missing' | 'fenced';
 
-const CODES: Record<number, CommitResult> = { 1: 'committed', [-1]: 'missing', [-2]: 'fenced' };
+const CODES: Record<number, CommitResult> = { 1: 'committed', 2: 'replayed', [-1]: 'missing', [-2]: 'fenced' };
+
+/** What a commit writes besides the step itself. */
+export interface CommitExtras {
+  /** Unique per change: a re-sent command finds it and answers as the first time. */
+  commitId: string;
+  outbox?: OutboxEntry[];
+  /** Map run records to write (map run id -> JSON), and map run ARNs whose limits go. */
+  mapRuns?: [id: string, json: string][];
+  dropLimits?: string[];
+}
 
 export function encodeEvent(e: HistoryEvent): string {
   return JSON.stringify(e);
 }
 
 export class ExecutionStore {
+  private secret: string | undefined;
+
   constructor(private readonly h: RedisHandle) {}
 
+  /** The secret task-token nonces derive from: made by the first process that asks, then shared. */
+  async tokenSecret(): Promise<string> {
+    if (this.secret) return this.secret;
+    await this.h.redis.set(keys.tokenSecret(), randomBytes(32).toString('hex'), 'NX');
+    this.secret = (await this.h.redis.get(keys.tokenSecret()))!;
+    return this.secret;
+  }
+
   /** Creates the execution; returns undefined when created, else the existing one's status, input and origin. */
-  async create(rec: ExecutionRecord, started: HistoryEvent): Promise<{ status: string; input: string; origin?: string } | undefined> {
+  async create(rec: ExecutionRecord, started: HistoryEvent, outbox: OutboxEntry[] = []): Promise<{ status: string; input: string; origin?: string } | undefined> {
     const id = executionId(rec.arn);
     const fields: (string | number)[] = [];
     for (const [k, v] of Object.entries(mutableFields(rec))) fields.push(k, v);
     const res = await this.h.run(
       'createExecution',
-      [keys.execution(id), keys.history(id), keys.executionMeta(id)],
-      [encodeEvent(started), JSON.stringify(metaOf(rec)), ...fields],
+      [keys.execution(id), keys.history(id), keys.executionMeta(id), keys.outbox(id)],
+      [encodeEvent(started), JSON.stringify(metaOf(rec)), outbox.length, ...encodeObligations(outbox), ...fields],
     );
     if (res === 1) return undefined;
     const [status, metaText] = res as [string, string];
@@ -100,22 +124,30 @@ export class ExecutionStore {
    * The execution's record; with `cursor: false` without where it stands, which readers that
    * only describe it skip (a running Map's cursor can be large, and describing is frequent).
    */
-  async load(arn: string, { cursor: withCursor = true }: { cursor?: boolean } = {}): Promise<ExecutionRecord | undefined> {
-    const id = executionId(arn);
-    const [hash, meta, cursor] = await Promise.all([
+  async load(arn: string, options: { cursor?: boolean } = {}): Promise<ExecutionRecord | undefined> {
+    return this.loadId(executionId(arn), options);
+  }
+
+  /** The same, by execution id (`<smName>:<execName>`, as the running index holds it). */
+  async loadId(id: string, { cursor: withCursor = true }: { cursor?: boolean } = {}): Promise<ExecutionRecord | undefined> {
+    const [hash, meta, cursor, outbox] = await Promise.all([
       this.h.redis.hgetall(keys.execution(id)),
       this.h.redis.get(keys.executionMeta(id)),
       withCursor ? this.h.redis.get(keys.cursor(id)) : null,
+      this.h.redis.hgetall(keys.outbox(id)),
     ]);
     if (!hash.status || meta === null) return undefined;
-    return toRecord(hash, JSON.parse(meta) as Meta, cursor);
+    const rec = toRecord(hash, JSON.parse(meta) as Meta, cursor);
+    if (Object.keys(outbox).length > 0) rec.outbox = decodeOutbox(outbox);
+    return rec;
   }
 
   /**
-   * Commits a step: events appended, cursor replaced and record updated atomically, fenced on
-   * the sequence and the version the caller read.
+   * Commits a step: events appended, cursor replaced, record and map runs updated and its
+   * obligations written to the outbox atomically, fenced on the sequence and the version the
+   * caller read.
    */
-  async commit(rec: ExecutionRecord, result: StepResult, now: number, producer = ''): Promise<CommitResult> {
+  async commit(rec: ExecutionRecord, result: StepResult, now: number, extras: CommitExtras): Promise<CommitResult> {
     const id = executionId(rec.arn);
     const events = result.events.map(encodeEvent);
     const set: Record<string, string | number> = { seq: rec.seq + result.events.length };
@@ -130,13 +162,12 @@ export class ExecutionStore {
       if (c.output !== undefined) set.output = c.output;
       if (c.error !== undefined) set.error = c.error;
       if (c.cause !== undefined) set.cause = c.cause;
-      del.push('by', ...before.flatMap(taskFields));
+      del.push(...before.flatMap(taskFields));
       // An unsuccessful close keeps where it failed (or stood) so RedriveExecution can resume it.
       if (result.failedCursor) cursor = encodeCursor(result.failedCursor);
       else if (c.status !== 'SUCCEEDED') cursor = '=';
     } else {
       set.wake = '';
-      set.by = producer;
       cursor = encodeCursor(result.cursor!);
       // Tasks pending after the step: new ones are scheduled, answered or cancelled ones go.
       const pending = [...pendingTasks(result.cursor!)];
@@ -152,9 +183,18 @@ export class ExecutionStore {
       }
       for (const nonce of before) if (!after.has(nonce)) del.push(...taskFields(nonce));
     }
-    const args: (string | number)[] = [rec.seq, rec.version ?? 0, cursor, events.length, ...events, del.length, ...del];
-    for (const [k, v] of Object.entries(set)) args.push(k, v);
-    const res = (await this.h.run('commitStep', [keys.execution(id), keys.history(id), keys.cursor(id)], args)) as number;
+    set.at = now;
+    const pairs = Object.entries(set).flat();
+    const outbox = extras.outbox ?? [];
+    const mapRuns = extras.mapRuns ?? [];
+    const args: (string | number)[] = [rec.seq, rec.version ?? 0, extras.commitId, cursor];
+    args.push(events.length, ...events, del.length, ...del, pairs.length / 2, ...pairs);
+    args.push(outbox.length, ...encodeObligations(outbox), mapRuns.length, ...mapRuns.flat(), ...(extras.dropLimits ?? []));
+    const res = (await this.h.run(
+      'commitStep',
+      [keys.execution(id), keys.history(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id)],
+      args,
+    )) as number;
     return CODES[res]!;
   }
 
@@ -177,7 +217,7 @@ export class ExecutionStore {
   /** Drops an execution's keys: an Express execution once it has ended. */
   async forget(arn: string): Promise<void> {
     const id = executionId(arn);
-    await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id));
+    await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id));
   }
 
   /**
@@ -197,12 +237,15 @@ export class ExecutionStore {
     return task;
   }
 
-  /** GetActivityTask took this task: ActivityStarted goes to history once. */
-  async startTask(token: string, workerName: string | undefined, now: number): Promise<boolean> {
+  /**
+   * GetActivityTask took this task: ActivityStarted goes to history once. `handout` names this
+   * hand-out, so a re-sent command (its answer lost) answers true again for the same hand-out.
+   */
+  async startTask(token: string, workerName: string | undefined, now: number, handout: string): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;
     const id = executionId(arn);
     const details = JSON.stringify(workerName === undefined ? {} : { workerName });
-    const res = await this.h.run('startTask', [keys.execution(id), keys.history(id)], [`t:${nonce}`, `s:${nonce}`, now, details]);
+    const res = await this.h.run('startTask', [keys.execution(id), keys.history(id)], [nonce, now, details, handout]);
     return res === 1;
   }
 
@@ -243,14 +286,19 @@ export class ExecutionStore {
 }
 
 /**
- * Task tokens: the execution ARN plus a random nonce stored with the pending task. The nonce
- * makes tokens unguessable and binds each one to one scheduling of one execution.
+ * Task tokens: the execution ARN plus a nonce stored with the pending task. The nonce binds
+ * each token to one scheduling of one execution; it is derived with a secret kept in Redis
+ * from the execution, its redrive, the step (sequence and version the step read) and the
+ * order of the task within the step, so it cannot be guessed, and a step replayed (a retried
+ * job, or a commit Redis lost with its last second) mints the very tokens handed out before.
  */
-export function newTaskToken(executionArn: string): string {
-  return taskToken(executionArn, randomBytes(16).toString('hex'));
+export function taskTokens(secret: string, rec: ExecutionRecord): () => string {
+  let n = 0;
+  const step = [rec.arn, rec.redriveCount, rec.seq, rec.version ?? 0].join('|');
+  return () => taskToken(rec.arn, createHmac('sha256', secret).update(`${step}|${n++}`).digest('hex').slice(0, 32));
 }
 
-function taskToken(executionArn: string, nonce: string): string {
+export function taskToken(executionArn: string, nonce: string): string {
   return Buffer.from(JSON.stringify([executionArn, nonce])).toString('base64url');
 }
 
@@ -327,11 +375,6 @@ export type ChildLink = [nonce: string, child: string];
 export function abandonedChildren(rec: ExecutionRecord, result: StepResult): ChildLink[] {
   const after = new Set(result.closing || !result.cursor ? [] : [...pendingTasks(result.cursor)].map((t) => nonceOf(t.token)));
   return Object.entries(rec.children ?? {}).filter(([nonce]) => !after.has(nonce));
-}
-
-/** Links whose task is gone (a step ended it and a crash came before its children were seen to). */
-export function leftoverChildren(rec: ExecutionRecord): ChildLink[] {
-  return Object.entries(rec.children ?? {}).filter(([nonce]) => rec.status !== 'RUNNING' || rec.tasks[nonce] === undefined);
 }
 
 /** Every frame of a cursor tree: the root and, through fan-outs, each running child. */
@@ -424,8 +467,8 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
   for (const [field, value] of Object.entries(h)) {
     if (field.startsWith('n:')) (rec.children ??= {})[field.slice(2)] = value;
   }
-  if (h.by) rec.producer = h.by;
   if (h.rd !== undefined) rec.redriveDate = Number(h.rd);
+  if (h.at !== undefined) rec.lastCommit = Number(h.at);
   if (cursorText) {
     rec.cursor = restoreTokens(JSON.parse(cursorText) as Cursor, rec.arn);
   }

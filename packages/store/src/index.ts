@@ -18,3 +18,7 @@ export * from './nested.js';
 export * from './definitions.js';
 export * from './stop-execution.js';
 export * from './retention.js';
+export * from './outbox.js';
+export * from './step-obligations.js';
+export * from './running-index.js';
+export * from './stores.js';

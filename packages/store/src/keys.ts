@@ -83,9 +83,36 @@ export const keys = {
   mapRunLimits: (executionIdValue: string) => `${P}:mrl:{${executionIdValue}}`,
   /** String: the execution ARN of a map run (its ARN does not name the execution). */
   mapRunExecution: (mapRunId: string) => `${P}:mrx:{${mapRunId}}`,
+  /**
+   * Hash: an execution's outbox, obligation id -> obligation JSON (see outbox.ts): what its last
+   * commits oblige that is not yet carried out. Under the execution's tag, so the commit that
+   * creates an obligation writes it in the same atomic step (DESIGN.md rule 1).
+   */
+  outbox: (id: string) => `${P}:o:{${id}}`,
+  /**
+   * Sorted set: executions that may be running, by when the reconciler next looks at them (ms).
+   * Spread over a fixed number of buckets so a cluster spreads them too.
+   */
+  runningIndex: (bucket: number) => `${P}:run:{${bucket}}`,
+  /** String with a time to live: a worker is reconciling; the others skip the round. */
+  reconcileLease: () => `${P}:reconciling`,
+  /** String: the secret task-token nonces are derived with, made once per Redis. */
+  tokenSecret: () => `${P}:secret`,
+  /** Hash: nonces of an activity's tasks pushed to its list and not yet handed out (one push per task). */
+  activityPushed: (name: string) => `${P}:aqp:{${name}}`,
   /** Hash: tags of the resource with this ARN. */
   tags: (arn: string) => `${P}:tags:{${arn}}`,
 } as const;
+
+/** How many buckets the running index is spread over (fixed: changing it would orphan entries). */
+export const RUNNING_BUCKETS = 16;
+
+/** The running index bucket of an execution id (FNV-1a, stable across processes and versions). */
+export function runningBucket(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % RUNNING_BUCKETS;
+}
 
 /** BullMQ's key prefix: one hash tag so its multi-key scripts stay in one Cluster slot. */
 export const QUEUE_PREFIX = '{rsq}';

@@ -18,6 +18,13 @@ export interface MapRunRecord {
   redriveDate?: number;
 }
 
+/** Map run records a commit writes (map run id -> JSON), and map run ARNs whose limits go. */
+export interface MapRunWrite {
+  mapRuns?: [id: string, json: string][];
+  dropLimits?: string[];
+  mapRunsStarted?: string[];
+}
+
 /** The UUID at the end of a map run ARN. */
 export function mapRunId(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
@@ -30,12 +37,16 @@ export function mapRunId(arn: string): string {
 export class MapRunStore {
   constructor(private readonly h: RedisHandle) {}
 
-  /** Applies the interpreter's reports after a committed step (idempotent: a replay writes the same). */
-  async record(executionArn: string, updates: MapRunUpdate[], now: number): Promise<void> {
-    if (updates.length === 0) return;
-    const id = executionId(executionArn);
+  /**
+   * What the interpreter's reports of one step change, written by that step's commit (so a
+   * closed execution's map runs say closed too): the records, the limits that go with a closed
+   * run, and the runs started (each gets a pointer back to its execution, an obligation).
+   */
+  async changes(executionArn: string, updates: MapRunUpdate[], now: number): Promise<MapRunWrite & { mapRunsStarted: string[] }> {
+    const records = new Map<string, MapRunRecord>();
+    const write: MapRunWrite & { mapRunsStarted: string[] } = { mapRuns: [], dropLimits: [], mapRunsStarted: [] };
     for (const u of updates) {
-      const existing = await this.get(executionArn, u.arn);
+      const existing = records.get(u.arn) ?? (u.kind === 'started' ? undefined : await this.get(executionArn, u.arn));
       const rec: MapRunRecord = {
         ...(existing ?? { start: now }),
         arn: u.arn,
@@ -50,12 +61,12 @@ export class MapRunStore {
       if (u.kind === 'closed') rec.stop = now;
       else delete rec.stop;
       if (u.kind === 'redriven') rec.redriveDate = now;
-      if (u.kind === 'started') {
-        await this.h.redis.set(keys.mapRunExecution(mapRunId(u.arn)), executionArn);
-      }
-      await this.h.redis.hset(keys.mapRuns(id), mapRunId(u.arn), JSON.stringify(rec));
-      if (u.kind === 'closed') await this.h.redis.hdel(keys.mapRunLimits(id), u.arn);
+      if (u.kind === 'started') write.mapRunsStarted.push(mapRunId(u.arn));
+      if (u.kind === 'closed') write.dropLimits!.push(u.arn);
+      records.set(u.arn, rec);
     }
+    write.mapRuns = [...records.values()].map((r): [string, string] => [mapRunId(r.arn), JSON.stringify(r)]);
+    return write;
   }
 
   async executionOf(mapRunArn: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { ExecutionRecord } from './executions.js';
-import type { StepJob, StepQueue } from './queue.js';
+import type { StepJob } from './queue.js';
 
 /**
  * Nested executions (`arn:aws:states:::states:startExecution[.sync|.sync:2]`): the answers a
@@ -69,16 +69,6 @@ export function parentJob(rec: ExecutionRecord): StepJob | undefined {
   if (!answer) return undefined;
   if (answer.kind === 'succeeded') return { k: 'taskSucceeded', e: parent.arn, w: parent.nonce, output: JSON.stringify(answer.output) };
   return { k: 'taskFailed', e: parent.arn, w: parent.nonce, error: answer.error, cause: answer.cause };
-}
-
-/**
- * Tells a waiting parent that this execution closed. Safe to repeat: the job id is deterministic
- * and a parent whose task was already answered ignores it, so every path that sees the child
- * closed (the closing commit, its replay, StopExecution and its retry) may call it.
- */
-export async function notifyParent(queue: StepQueue, rec: ExecutionRecord | undefined): Promise<void> {
-  const job = rec && parentJob(rec);
-  if (job) await queue.add(job);
 }
 
 /** A child's default name: the parent task's nonce as a UUID, so a replayed start finds the same child. */

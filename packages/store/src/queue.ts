@@ -39,7 +39,9 @@ export function producerId(job: StepJob): string {
 
 const DEFAULTS: JobsOptions = {
   removeOnComplete: true,
-  removeOnFail: { age: 24 * 3600 },
+  // A job's last attempt fails its execution instead of failing itself (see the worker); one
+  // that fails all the same must not keep its id, or a re-sent answer could never be enqueued.
+  removeOnFail: true,
   attempts: 20,
   backoff: { type: 'exponential', delay: 50 },
 };

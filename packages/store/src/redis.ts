@@ -2,11 +2,26 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** Script name -> number of keys, read from the file name (`commitStep-2.lua`). */
-const SCRIPTS = ['commitStep-3', 'createExecution-3', 'startTask-2', 'heartbeatTask-1', 'createIfAbsent-1', 'redriveExecution-3', 'startInvoke-1', 'linkChild-1', 'submitTask-2', 'requeueHandout-2', 'expireExecution-5'] as const;
+const SCRIPTS = [
+  'commitStep-6',
+  'createExecution-4',
+  'startTask-2',
+  'heartbeatTask-1',
+  'createIfAbsent-1',
+  'redriveExecution-4',
+  'startInvoke-1',
+  'linkChild-1',
+  'submitTask-2',
+  'requeueHandout-2',
+  'expireExecution-6',
+  'settleOutbox-1',
+  'pushActivityTask-2',
+  'handedOut-2',
+] as const;
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v4';
+const SCRIPT_VERSION = 'v5';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

@@ -93,7 +93,7 @@ export class RetentionSweeper {
     const { redis } = this.h;
     const id = executionIdOf(machine, name);
     // Status and stop date checked again in the step that deletes: a redrive may have come since.
-    const own = [keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.mapRunLimits(id)];
+    const own = [keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.mapRunLimits(id), keys.outbox(id)];
     if ((await this.h.run('expireExecution', own, [cutoff])) !== 1) return false;
     // Map runs are found by their own id too: those keys go before the hash that names them.
     const mapRuns = await redis.hkeys(keys.mapRuns(id));

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@redstep/core';
 import type { ExecutionRecord, ExecutionStore, ParentLink } from './executions.js';
 import type { StepQueue } from './queue.js';
+import type { RunningIndex } from './running-index.js';
 import type { StateMachineStore } from './state-machines.js';
 
 /** What an execution runs: the machine, the definition and role it starts with, and the version or alias it came through. */
@@ -32,6 +33,7 @@ export interface StartDeps {
   executions: ExecutionStore;
   stateMachines: StateMachineStore;
   queue: StepQueue;
+  running: RunningIndex;
 }
 
 /**
@@ -44,8 +46,11 @@ export type StartOutcome = { kind: 'started' | 'running'; startDate: number } | 
 /**
  * Starts an execution as StartExecution does: the record and its ExecutionStarted event, enqueued
  * first with the record (a crash between a write and an enqueue would leave an execution nobody
- * runs; whichever of the caller and the start job comes first creates it), then created and
- * indexed. Shared by the StartExecution action and the `states:startExecution` Task.
+ * runs; whichever of the caller and the start job comes first creates it), then created. Its
+ * index entries (the listing, the running index) are harmless without it, so they are written
+ * before it rather than after (listing and the reconciler skip a name whose execution is
+ * missing), in the same round trip. Shared by the StartExecution action and the
+ * `states:startExecution` Task.
  */
 export async function startExecutionRecord(deps: StartDeps, req: StartRequest): Promise<StartOutcome> {
   const { target, arn, name, input, now } = req;
@@ -84,14 +89,7 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
     executionStartedEventDetails: details as HistoryEvent['executionStartedEventDetails'],
   };
   await deps.queue.add({ k: 'start', e: arn, w: 'start', create: { record: rec, started } });
-  // Express executions are not listed (ListExecutions does not cover them on AWS). The index
-  // entry goes with the create (NX: an existing name keeps its place; listing skips a name
-  // whose execution is missing), saving a round trip.
-  const indexed = !arn.includes(':express:');
-  const [existing] = await Promise.all([
-    deps.executions.create(rec, started),
-    indexed ? deps.stateMachines.indexExecution(target.stateMachineName, name, now) : undefined,
-  ]);
+  const existing = await createIndexed(deps, rec, started);
   if (existing && existing.origin !== rec.origin) {
     // Same name and input while RUNNING returns the running execution (AWS's idempotency rule).
     if (existing.status === 'RUNNING' && existing.input === input) {
@@ -106,4 +104,17 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
     return { kind: 'started', startDate: again?.startDate ?? now };
   }
   return { kind: 'started', startDate: now };
+}
+
+/**
+ * Writes a new execution's index entries, then the execution (one round trip: the commands go in
+ * this order). Express executions are not listed (ListExecutions does not cover them on AWS).
+ */
+export async function createIndexed(deps: StartDeps, rec: ExecutionRecord, started: HistoryEvent) {
+  const [, , existing] = await Promise.all([
+    rec.arn.includes(':express:') ? undefined : deps.stateMachines.indexExecution(rec.stateMachineName, rec.name, rec.startDate),
+    deps.running.note(rec.arn),
+    deps.executions.create(rec, started),
+  ]);
+  return existing;
 }

@@ -76,9 +76,18 @@ function checkTestCase(ctx: ApiContext, machine: string, testCase: string): void
   }
 }
 
+/**
+ * How soon the reconciler looks at an execution changed outside a job (a stop, a redrive) should
+ * the changing process die before carrying out what the change obliges.
+ */
+export const outsideJobGuardMs = (ctx: ApiContext) => Math.min(10_000, ctx.config.reconcileIdleMs);
+
 export function describeExecution(ctx: ApiContext) {
   return async (body: Body) => {
     const rec = await requireExecution(ctx, str(body, 'executionArn'));
+    // Read after write: once it shows closed, what the close obliges (its parent's notice, its
+    // index entries) is done too, even if the closing process died before doing it.
+    if (rec.outbox && rec.status !== 'RUNNING') await ctx.outbox.drain(rec.arn, rec.outbox);
     const out: Record<string, unknown> = {
       executionArn: rec.arn,
       stateMachineArn: rec.stateMachineArn,
@@ -130,6 +139,8 @@ export function stopExecution(ctx: ApiContext) {
     if (error !== undefined) detail.error = error;
     if (cause !== undefined) detail.cause = cause;
     arns(ctx).parseExecution(arn);
+    // Should this process die between the stop and what it obliges, the reconciler comes soon.
+    await ctx.running.lookSoon(arn, outsideJobGuardMs(ctx));
     const outcome = await stopExecutionRecord(ctx, arn, detail);
     if (!outcome) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
     return { stopDate: epochSeconds(outcome.stopDate) };

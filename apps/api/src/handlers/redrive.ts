@@ -1,9 +1,10 @@
 import type { Cursor } from '@redstep/core';
 import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redstep/core';
-import { redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord } from '@redstep/store';
+import { randomUUID } from 'node:crypto';
+import { numbered, redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord, type Obligation } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { optStr, str } from './common.js';
-import { requireExecution } from './executions.js';
+import { outsideJobGuardMs, requireExecution } from './executions.js';
 
 type Body = Record<string, unknown>;
 
@@ -39,20 +40,23 @@ export async function redriveStatus(ctx: ApiContext, rec: ExecutionRecord): Prom
 /**
  * RedriveExecution: a FAILED, TIMED_OUT or ABORTED Standard execution resumes from the frames it
  * closed with (see core's redriveCursor), same ARN, input and definition; ExecutionRedriven is
- * appended and the redrive count goes up. The write is one fenced script; the job that resumes
- * it has a deterministic id, so a client retrying with its token re-enqueues it harmlessly.
+ * appended and the redrive count goes up. The write is one fenced script that also writes what
+ * it obliges (the job that resumes it, its time-out), carried out before the answer.
  */
 export function redriveExecution(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'executionArn');
     const clientToken = optStr(body, 'clientToken') ?? '';
     if (arn.includes(':express:')) throw new ExecutionNotRedrivable(`Execution of type EXPRESS cannot be redriven: '${arn}'`);
+    // Names this call's write: a re-sent command whose answer was lost is recognised as this redrive.
+    const requestId = randomUUID();
     for (;;) {
       const rec = await requireExecution(ctx, arn, { cursor: true });
       if (clientToken) {
         const prior = await previousRedrive(ctx.handle, arn, clientToken);
         if (prior !== undefined && ctx.now() - prior.date < CLIENT_TOKEN_MS) {
-          await resume(ctx, rec.arn, prior.count);
+          // The earlier call may have died before carrying out what its redrive obliges.
+          if (rec.outbox) await ctx.outbox.drain(rec.arn, rec.outbox);
           return { redriveDate: epochSeconds(prior.date) };
         }
       }
@@ -70,11 +74,13 @@ export function redriveExecution(ctx: ApiContext) {
         type: 'ExecutionRedriven',
         executionRedrivenEventDetails: { redriveCount: count },
       };
-      const res = await redriveInStore(ctx.handle, rec, cursor, event, now, clientToken);
+      const obligations = numbered(`r${count}`, [{ t: 'job', job: { k: 'continue', e: rec.arn, w: wakeOf(count) } }, ...(await timeoutObligation(ctx, rec, count, now))]);
+      // Should this process die between the redrive and what it obliges, the reconciler comes soon.
+      await ctx.running.lookSoon(rec.arn, outsideJobGuardMs(ctx));
+      const res = await redriveInStore(ctx.handle, rec, cursor, event, now, { clientToken, requestId, outbox: obligations });
       if (res.kind === 'missing') continue;
       if (res.kind === 'refused') continue; // someone moved it (a concurrent redrive): look again
-      await resume(ctx, rec.arn, count);
-      await armTimeout(ctx, rec, count);
+      await ctx.outbox.drain(rec.arn, obligations);
       return { redriveDate: epochSeconds(res.date) };
     }
   };
@@ -88,15 +94,9 @@ async function firstStateCursor(ctx: ApiContext, rec: ExecutionRecord, now: numb
   return { state: startAt, input: JSON.parse(rec.input), entered: false, enteredTime: now, enteredEventId: 0, attempts: [] };
 }
 
-/** The job that runs the redriven execution's first step. */
-async function resume(ctx: ApiContext, arn: string, count: number): Promise<void> {
-  await ctx.queue.add({ k: 'continue', e: arn, w: wakeOf(count) });
-}
-
 /** The definition's TimeoutSeconds counts again from the redrive. */
-async function armTimeout(ctx: ApiContext, rec: ExecutionRecord, count: number): Promise<void> {
-  const text = await ctx.stateMachines.getDefinition(rec.definitionSha);
-  if (!text) return;
-  const timeout = (JSON.parse(text) as { TimeoutSeconds?: number }).TimeoutSeconds;
-  if (timeout !== undefined) await ctx.queue.add({ k: 'execTimeout', e: rec.arn, w: `timeout-r${count}` }, timeout * 1000);
+async function timeoutObligation(ctx: ApiContext, rec: ExecutionRecord, count: number, now: number): Promise<Obligation[]> {
+  const loaded = await ctx.definitions.get(rec.definitionSha);
+  const timeout = loaded?.definition.TimeoutSeconds;
+  return timeout === undefined ? [] : [{ t: 'job', job: { k: 'execTimeout', e: rec.arn, w: `timeout-r${count}` }, at: now + timeout * 1000 }];
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
 import { decodeTaskToken, type PendingTaskState, type StepJob } from '@redstep/store';
 import type { ApiContext } from '../context.js';
@@ -49,10 +50,11 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
     }
     // A stale entry (execution closed, task timed out or already taken) is skipped.
     const now = ctx.now();
-    const started = await ctx.executions.startTask(task.token, workerName, now);
+    const nonce = decodeTaskToken(task.token)?.nonce ?? '';
+    const started = nonce !== '' && (await ctx.executions.startTask(task.token, workerName, now, randomUUID()));
     // Recorded (or stale): off the hand-out list. Not awaited: if this write is lost, recovery
     // puts the entry back and the next poller finds it stale.
-    ctx.activities.handedOut(name, raw).catch(() => {});
+    ctx.activities.handedOut(name, raw, nonce).catch(() => {});
     if (started) {
       ctx.metrics.activitiesStarted.inc({ activity: name });
       if (task.at !== undefined) ctx.metrics.activityScheduleTime.observe({ activity: name }, (now - task.at) / 1000);

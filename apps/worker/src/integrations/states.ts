@@ -16,6 +16,7 @@ import {
   decodeTaskToken,
   startExecutionRecord,
   stopExecution,
+  type Outbox,
   type StartDeps,
   type StartTarget,
   type VersionStore,
@@ -25,6 +26,7 @@ import { failed, requestObject, type Integration, type InvokeCall, type InvokeRe
 
 export interface StatesDeps extends StartDeps {
   versions: VersionStore;
+  outbox: Outbox;
 }
 
 /**
@@ -65,7 +67,7 @@ export class StatesIntegration implements Integration {
       if (integration.pattern === 'sync' || integration.pattern === 'sync2') {
         // Linked, the parent stops the child if it stops waiting; if it already has, stop it now.
         if (!(await this.deps.executions.linkChild(call.execution.arn, nonce, arn))) {
-          await stopExecution({ ...this.deps, now: Date.now }, arn);
+          await stopExecution({ executions: this.deps.executions, outbox: this.deps.outbox, now: Date.now }, arn);
           return { kind: 'pending', output: started };
         }
         // The child may have closed already (a fast child, a replayed job): answer now.

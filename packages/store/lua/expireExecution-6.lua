@@ -9,6 +9,7 @@
   KEYS[3] meta string
   KEYS[4] cursor string
   KEYS[5] map run limits hash
+  KEYS[6] outbox hash
   ARGV[1] cutoff (ms): only an execution closed before it goes
 
   Returns  1 removed (or gone already)
@@ -20,5 +21,5 @@ if status then
   if status ~= 'SUCCEEDED' and status ~= 'FAILED' and status ~= 'TIMED_OUT' and status ~= 'ABORTED' then return 0 end
   if not stopDate or tonumber(stopDate) >= tonumber(ARGV[1]) then return 0 end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
 return 1

@@ -1,0 +1,63 @@
+--[[
+  Commits one step of an execution with everything it obliges (DESIGN.md rule 1): appends its
+  history events, replaces its cursor, updates its record and map runs, and writes its
+  obligations (jobs, activity tasks, a parent's notice, children to stop, index entries) to
+  the execution's outbox, all only if nobody committed since the caller read it (the fence).
+
+  KEYS[1] execution hash (small mutable fields)
+  KEYS[2] history list
+  KEYS[3] cursor string
+  KEYS[4] outbox hash (obligation id -> obligation JSON)
+  KEYS[5] map runs hash
+  KEYS[6] map run limits hash
+  ARGV[1] expected sequence (history length the caller read)
+  ARGV[2] expected version (commits the caller read; a step may add no event, so the sequence
+          alone cannot fence concurrent steps of one execution)
+  ARGV[3] this commit's id: a re-sent command whose answer was lost finds it and answers 1
+  ARGV[4] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
+          it (an abort or a timeout: the frames stay for a redrive)
+  then five counted sections, each a count followed by its values:
+    events (JSON), fields to delete, field/value pairs to set, obligation id/JSON pairs,
+    map run id/JSON pairs; then the map run ARNs whose limits go (the rest of ARGV)
+
+  Returns  1 committed (or this commit already was)
+          -1 no such execution
+          -2 fenced: the sequence or the version moved, or the execution is closed
+]]
+local seq = redis.call('HGET', KEYS[1], 'seq')
+if not seq then return -1 end
+if redis.call('HGET', KEYS[1], 'lc') == ARGV[3] then return 1 end
+if seq ~= ARGV[1] then return -2 end
+if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -2 end
+if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[2] then return -2 end
+redis.call('HINCRBY', KEYS[1], 'v', 1)
+redis.call('HSET', KEYS[1], 'lc', ARGV[3])
+
+if ARGV[4] == '' then
+  redis.call('DEL', KEYS[3])
+elseif ARGV[4] ~= '=' then
+  redis.call('SET', KEYS[3], ARGV[4])
+end
+
+-- Each section: ARGV[i] = count, then the values. Lua's unpack() refuses a few thousand
+-- values at once (a large Map step), so long runs go in chunks.
+local i = 5
+local function section(apply, per)
+  local n = tonumber(ARGV[i]) * per
+  local first, last = i + 1, i + n
+  while first <= last do
+    local upto = math.min(first + 999 * per, last)
+    apply(first, upto)
+    first = upto + 1
+  end
+  i = last + 1
+end
+section(function(a, b) redis.call('RPUSH', KEYS[2], unpack(ARGV, a, b)) end, 1)
+section(function(a, b) redis.call('HDEL', KEYS[1], unpack(ARGV, a, b)) end, 1)
+section(function(a, b) redis.call('HSET', KEYS[1], unpack(ARGV, a, b)) end, 2)
+section(function(a, b) redis.call('HSET', KEYS[4], unpack(ARGV, a, b)) end, 2)
+section(function(a, b) redis.call('HSET', KEYS[5], unpack(ARGV, a, b)) end, 2)
+if i <= #ARGV then
+  redis.call('HDEL', KEYS[6], unpack(ARGV, i, #ARGV))
+end
+return 1
