@@ -91,10 +91,10 @@ const stage = (name: string) => stages.find((s) => s.name === name)!;
 const runtime = stages.at(-1)!;
 
 describe('deploy/Dockerfile', () => {
-  it('has build, deps and runtime stages on node:20-bookworm-slim', () => {
+  it('has build, deps and runtime stages on node:24-bookworm-slim', () => {
     expect(stages.map((s) => s.name)).toEqual(['build', 'deps', 'runtime']);
-    expect(args.get('NODE_IMAGE')).toBe('node:20-bookworm-slim');
-    for (const s of stages) expect(s.from, s.name).toBe('node:20-bookworm-slim');
+    expect(args.get('NODE_IMAGE')).toBe('node:24-bookworm-slim');
+    for (const s of stages) expect(s.from, s.name).toBe('node:24-bookworm-slim');
   });
 
   it('builds with npm ci and tsc -b, and installs production dependencies only for the runtime', () => {
