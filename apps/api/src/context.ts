@@ -29,9 +29,9 @@ export interface ApiContext {
   handle: RedisHandle;
 }
 
-export function createContext(config: Config, handle: RedisHandle): ApiContext {
+export function createContext(config: Config, handle: RedisHandle, now: () => number = Date.now): ApiContext {
   const m = metrics();
-  const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m });
+  const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, now });
   return {
     config,
     stateMachines,
@@ -45,7 +45,7 @@ export function createContext(config: Config, handle: RedisHandle): ApiContext {
     outbox,
     running,
     blocking: new BlockingPool(handle.redis),
-    now: Date.now,
+    now,
     metrics: m,
     closing: new AbortController(),
     mapRuns: new MapRunStore(handle),

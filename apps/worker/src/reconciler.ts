@@ -54,9 +54,14 @@ export class Reconciler {
   async look(id: string): Promise<void> {
     const { executions, outbox, running, now } = this.deps.stores;
     const rec = await executions.loadId(id);
-    if (!rec) return running.remove(id);
+    if (!rec) {
+      // Noted before a create that never came (or one that was removed), unless it has come since.
+      await running.remove(id);
+      if (await executions.loadId(id, { cursor: false })) await running.noteId(id);
+      return;
+    }
     if (rec.outbox) await outbox.drain(rec.arn, rec.outbox);
-    if (rec.status !== 'RUNNING') return running.remove(id);
+    if (rec.status !== 'RUNNING') return outbox.leaveRunning(rec.arn);
     const last = Math.max(rec.startDate, rec.redriveDate ?? 0, rec.lastCommit ?? 0);
     const idle = now() - last;
     if (idle >= this.deps.idleMs) {

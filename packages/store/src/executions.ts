@@ -208,6 +208,11 @@ export class ExecutionStore {
     if (nonces.length > 0) await this.h.redis.hdel(keys.execution(executionId(parentArn)), ...nonces.map((n) => `n:${n}`));
   }
 
+  /** The execution's status alone (undefined when it does not exist). */
+  async status(arn: string): Promise<ExecutionStatus | undefined> {
+    return ((await this.h.redis.hget(keys.execution(executionId(arn)), 'status')) ?? undefined) as ExecutionStatus | undefined;
+  }
+
   /** Whether a running parent still waits on this task (a `.sync` child checks before it steps). */
   async parentWaits(parent: ParentLink): Promise<boolean> {
     const [status, state] = await this.h.redis.hmget(keys.execution(executionId(parent.arn)), 'status', `t:${parent.nonce}`);

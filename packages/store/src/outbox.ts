@@ -79,21 +79,25 @@ export class Outbox {
     await this.drain(arn, decodeOutbox(hash));
   }
 
-  /** Carries out these obligations of the execution, then removes them from its outbox. */
+  /**
+   * Carries out these obligations of the execution, then removes them from its outbox. Leaving
+   * the running index comes last, once everything else is done and removed: the index is how
+   * the reconciler finds an outbox whose drainer died.
+   */
   async drain(arn: string, entries: OutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const id = executionId(arn);
-    const forget = entries.some(([, o]) => o.t === 'forget');
-    const rest = entries.filter(([, o]) => o.t !== 'forget' && o.t !== 'stop');
-    await Promise.all(rest.map(([, o]) => this.carryOut(arn, o)));
+    const outbox = keys.outbox(executionId(arn));
+    const last = (o: Obligation) => o.t === 'closed' || o.t === 'forget';
+    const first = entries.filter(([, o]) => !last(o));
+    await Promise.all(first.filter(([, o]) => o.t !== 'stop').map(([, o]) => this.carryOut(arn, o)));
     // Stops one after another: each stop may reach further down a chain of `.sync` children.
-    for (const [, o] of entries) if (o.t === 'stop') await this.carryOut(arn, o);
-    if (forget) {
-      // Last: it removes the outbox along with the rest of the execution.
-      await this.forget(arn);
-      return;
-    }
-    await this.deps.handle.run('settleOutbox', [keys.outbox(id)], entries.map(([entry]) => entry));
+    for (const [, o] of first) if (o.t === 'stop') await this.carryOut(arn, o);
+    const closing = entries.filter(([, o]) => last(o));
+    if (first.length > 0 && closing.length > 0) await this.deps.handle.run('settleOutbox', [outbox], first.map(([id]) => id));
+    // `forget` removes the outbox with the rest of the execution; nothing is left to settle.
+    if (closing.some(([, o]) => o.t === 'forget')) return this.forget(arn);
+    for (const [, o] of closing) await this.carryOut(arn, o);
+    await this.deps.handle.run('settleOutbox', [outbox], (closing.length > 0 ? closing : first).map(([id]) => id));
   }
 
   /** Carries out obligations that are not in the outbox (the reconciler's re-derived ones). */
@@ -114,7 +118,7 @@ export class Outbox {
         await handle.redis.zadd(keys.stateMachineExecutions(o.m), 'NX', o.s, o.n);
         return;
       case 'closed':
-        return this.deps.running.remove(executionId(arn));
+        return this.leaveRunning(arn);
       case 'mapRun':
         await handle.redis.set(keys.mapRunExecution(o.id), arn);
         return;
@@ -139,5 +143,15 @@ export class Outbox {
   private async forget(arn: string): Promise<void> {
     await this.deps.executions.forget(arn);
     await this.deps.running.remove(executionId(arn));
+  }
+
+  /**
+   * Takes a closed execution out of the running index, then looks again: a redrive that came
+   * meanwhile (it notes the execution before it commits) puts it back, so a redriven execution
+   * is never left out.
+   */
+  async leaveRunning(arn: string): Promise<void> {
+    await this.deps.running.remove(executionId(arn));
+    if ((await this.deps.executions.status(arn)) === 'RUNNING') await this.deps.running.note(arn);
   }
 }

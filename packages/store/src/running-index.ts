@@ -18,7 +18,10 @@ export class RunningIndex {
 
   /** Notes an execution (an existing entry keeps its time). */
   async note(arn: string): Promise<void> {
-    const id = executionId(arn);
+    await this.noteId(executionId(arn));
+  }
+
+  async noteId(id: string): Promise<void> {
     await this.h.redis.zadd(keys.runningIndex(runningBucket(id)), 'NX', this.now() + this.firstLookMs, id);
   }
 
