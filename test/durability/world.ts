@@ -160,7 +160,7 @@ export class World {
     this.track(stores.queue);
     const config = loadConfig({});
     const { executions, stateMachines, queue, running, outbox, activities } = stores;
-    const { registry } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(proc.handle) });
+    const { registry } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(proc.handle), now: this.now });
     const definitions = new DefinitionCache(stateMachines);
     const invoker = new Invoker({ executions, queue, registry, now: this.now });
     const processor = new StepProcessor({ executions, activities, stateMachines, definitions, queue, outbox, running, invoker, mapRuns: new MapRunStore(proc.handle), now: this.now });
@@ -224,6 +224,11 @@ export class World {
       return;
     }
     await job.remove();
+  }
+
+  /** The current worker process's step processor. */
+  processor(): StepProcessor {
+    return this.worker.processor;
   }
 
   /** Worker upkeep a real worker runs on timers: hand-out recovery (two rounds) and one reconciler pass. */

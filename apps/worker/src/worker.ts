@@ -5,7 +5,8 @@ import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
 import { Invoker } from './invoker.js';
 import { Reconciler } from './reconciler.js';
-import { RetryLater, StepProcessor } from './step-processor.js';
+import { StepProcessor } from './step-processor.js';
+import { stepJobHandler } from './job-handler.js';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -53,30 +54,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   m.workerConcurrency.set(labels, options.concurrency);
   const worker = new Worker<StepJob>(
     STEP_QUEUE,
-    async (job) => {
-      m.workerJobsInFlight.inc(labels);
-      const end = m.workerJobDuration.startTimer(labels);
-      try {
-        const committed = await processor.process(job.data);
-        m.workerJobs.inc({ ...labels, outcome: committed ? 'committed' : 'fenced' });
-      } catch (e) {
-        const retried = e instanceof RetryLater;
-        const err = String((e as Error)?.stack ?? e);
-        // BullMQ retries the job; the line says which execution and which wake it was about.
-        log[retried ? 'info' : 'error']({ executionArn: job.data.e, job: job.data.k, path: job.data.p, err }, 'step job failed');
-        if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
-          m.workerJobs.inc({ ...labels, outcome: retried ? 'retried' : 'failed' });
-          throw e;
-        }
-        // Its last attempt: the execution fails visibly rather than wait for a job that is gone.
-        m.workerJobs.inc({ ...labels, outcome: 'exhausted' });
-        log.error({ executionArn: job.data.e, job: job.data.k, path: job.data.p, attempts: job.attemptsMade + 1, err }, 'step job exhausted its attempts: failing its execution');
-        await processor.failExecution(job.data, `A step job exhausted its ${job.attemptsMade + 1} attempts: ${(e as Error)?.message ?? String(e)}`);
-      } finally {
-        end();
-        m.workerJobsInFlight.dec(labels);
-      }
-    },
+    stepJobHandler(processor, m, log),
     {
       connection: handle.redis.duplicate(),
       prefix: QUEUE_PREFIX,

@@ -27,6 +27,7 @@ import { failed, requestObject, type Integration, type InvokeCall, type InvokeRe
 export interface StatesDeps extends StartDeps {
   versions: VersionStore;
   outbox: Outbox;
+  now?: () => number;
 }
 
 /**
@@ -58,7 +59,7 @@ export class StatesIntegration implements Integration {
         arn,
         name: parsed.name,
         input: parsed.input,
-        now: Date.now(),
+        now: (this.deps.now ?? Date.now)(),
         origin: `task:${nonce}`,
         parent: { arn: call.execution.arn, nonce, pattern: integration.pattern },
       });
@@ -67,7 +68,7 @@ export class StatesIntegration implements Integration {
       if (integration.pattern === 'sync' || integration.pattern === 'sync2') {
         // Linked, the parent stops the child if it stops waiting; if it already has, stop it now.
         if (!(await this.deps.executions.linkChild(call.execution.arn, nonce, arn))) {
-          await stopExecution({ executions: this.deps.executions, outbox: this.deps.outbox, now: Date.now }, arn);
+          await stopExecution({ executions: this.deps.executions, outbox: this.deps.outbox, now: this.deps.now ?? Date.now }, arn);
           return { kind: 'pending', output: started };
         }
         // The child may have closed already (a fast child, a replayed job): answer now.
