@@ -1,5 +1,6 @@
-import type { Config, RedisHandle } from '@redstep/store';
-import { AliasStore, DefinitionCache, executionStores, metrics, TagStore, VersionStore, type ActivityStore, type ExecutionStore, type Metrics, type Outbox, type RunningIndex, type StateMachineStore, type StepQueue } from '@redstep/store';
+import { InternalFailure } from '@redstep/core';
+import { NotDurable, type Config, type RedisHandle } from '@redstep/store';
+import { AliasStore, DefinitionCache, Durability, executionStores, metrics, TagStore, VersionStore, type ActivityStore, type ExecutionStore, type Metrics, type Outbox, type RunningIndex, type StateMachineStore, type StepQueue } from '@redstep/store';
 import { MapRunStore } from '@redstep/store';
 import { BlockingPool } from './blocking-pool.js';
 
@@ -19,6 +20,8 @@ export interface ApiContext {
   outbox: Outbox;
   running: RunningIndex;
   blocking: BlockingPool;
+  /** What an acknowledgement waits for (REDSTEP_DURABILITY). */
+  durability: Durability;
   now: () => number;
   metrics: Metrics;
   /** Set on SIGTERM: long polls return at once. */
@@ -45,6 +48,7 @@ export function createContext(config: Config, handle: RedisHandle, now: () => nu
     outbox,
     running,
     blocking: new BlockingPool(handle.redis),
+    durability: new Durability(handle, config.durability),
     now,
     metrics: m,
     closing: new AbortController(),
@@ -55,3 +59,16 @@ export function createContext(config: Config, handle: RedisHandle, now: () => nu
 
 /** AWS JSON 1.0 renders timestamps as epoch seconds. */
 export const epochSeconds = (ms: number) => ms / 1000;
+
+/**
+ * Waits until this process's writes are as durable as REDSTEP_DURABILITY asks before a call that
+ * changed something is answered; InternalFailure (which clients retry) when they cannot be.
+ */
+export async function acknowledge(ctx: ApiContext): Promise<void> {
+  try {
+    await ctx.durability.acknowledge();
+  } catch (e) {
+    if (e instanceof NotDurable) throw new InternalFailure(`The request was not made durable: ${e.message}`);
+    throw e;
+  }
+}

@@ -12,7 +12,7 @@ const config = loadConfig();
 const log = createLogger('redstep', config.logLevel);
 let local: LocalRedis | undefined;
 if (!config.redisUrl) {
-  local = await startRedisServer({ dir: config.dataDir, bin: config.redisServerBin });
+  local = await startRedisServer({ dir: config.dataDir, bin: config.redisServerBin, appendfsync: config.durability === 'strict' ? 'always' : 'everysec' });
   config.redisUrl = local.url;
 }
 

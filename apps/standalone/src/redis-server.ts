@@ -24,10 +24,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a private redis-server with AOF on, its data in `dir`. A server left over from a
+ * Starts a private redis-server with AOF on, its data in `dir` (fsynced every second, or before
+ * every answer with `appendfsync: 'always'`, strict durability). A server left over from a
  * killed run (its pid file remains) is stopped first so two never share one AOF.
  */
-export async function startRedisServer(options: { dir: string; bin?: string; port?: number }): Promise<LocalRedis> {
+export async function startRedisServer(options: { dir: string; bin?: string; port?: number; appendfsync?: 'always' | 'everysec' }): Promise<LocalRedis> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
   const pidFile = resolve(dir, 'redis.pid');
@@ -35,7 +36,7 @@ export async function startRedisServer(options: { dir: string; bin?: string; por
   const port = options.port ?? (await freePort());
   const child = spawn(
     options.bin ?? 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec',
       '--save', '', '--pidfile', pidFile, '--daemonize', 'no', '--loglevel', 'warning',
       // Blocked clients time out on Redis's clock tick: at the default 10 Hz a BullMQ delayed job
       // (Wait, retry backoff, task timeout) could fire up to 100 ms late.

@@ -22,3 +22,4 @@ export * from './outbox.js';
 export * from './step-obligations.js';
 export * from './running-index.js';
 export * from './stores.js';
+export * from './durability.js';

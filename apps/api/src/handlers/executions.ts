@@ -15,7 +15,7 @@ import {
   type HistoryEvent,
 } from '@redstep/core';
 import { encodeEvent, startExecutionRecord, stopExecution as stopExecutionRecord, type ExecutionRecord, type StartRequest, type StartTarget } from '@redstep/store';
-import { epochSeconds, type ApiContext } from '../context.js';
+import { acknowledge, epochSeconds, type ApiContext } from '../context.js';
 import { arns, checkName, optStr, page, pageToken, str } from './common.js';
 import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
@@ -53,6 +53,7 @@ export function startExecution(ctx: ApiContext) {
     if (testCase !== undefined) request.testCase = testCase;
     const outcome = await startExecutionRecord(ctx, request);
     if (outcome.kind === 'exists') throw new ExecutionAlreadyExists(`Execution Already Exists: '${arn}'`);
+    await acknowledge(ctx);
     if (outcome.kind === 'started') ctx.metrics.executionsStarted.inc({ state_machine: sm.name, type: express ? 'EXPRESS' : 'STANDARD' });
     return { executionArn: arn, startDate: epochSeconds(outcome.startDate) };
   };
@@ -143,6 +144,7 @@ export function stopExecution(ctx: ApiContext) {
     await ctx.running.lookSoon(arn, outsideJobGuardMs(ctx));
     const outcome = await stopExecutionRecord(ctx, arn, detail);
     if (!outcome) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
+    await acknowledge(ctx);
     return { stopDate: epochSeconds(outcome.stopDate) };
   };
 }

@@ -2,7 +2,7 @@ import type { Cursor } from '@redstep/core';
 import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redstep/core';
 import { randomUUID } from 'node:crypto';
 import { numbered, redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord, type Obligation } from '@redstep/store';
-import { epochSeconds, type ApiContext } from '../context.js';
+import { acknowledge, epochSeconds, type ApiContext } from '../context.js';
 import { optStr, str } from './common.js';
 import { outsideJobGuardMs, requireExecution } from './executions.js';
 
@@ -57,6 +57,7 @@ export function redriveExecution(ctx: ApiContext) {
         if (prior !== undefined && ctx.now() - prior.date < CLIENT_TOKEN_MS) {
           // The earlier call may have died before carrying out what its redrive obliges.
           if (rec.outbox) await ctx.outbox.drain(rec.arn, rec.outbox);
+          await acknowledge(ctx);
           return { redriveDate: epochSeconds(prior.date) };
         }
       }
@@ -81,6 +82,7 @@ export function redriveExecution(ctx: ApiContext) {
       if (res.kind === 'missing') continue;
       if (res.kind === 'refused') continue; // someone moved it (a concurrent redrive): look again
       await ctx.outbox.drain(rec.arn, obligations);
+      await acknowledge(ctx);
       return { redriveDate: epochSeconds(res.date) };
     }
   };

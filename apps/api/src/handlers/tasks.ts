@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
 import { decodeTaskToken, type PendingTaskState, type StepJob } from '@redstep/store';
-import type { ApiContext } from '../context.js';
+import { acknowledge, type ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
 import { requireActivity } from './activities.js';
 
@@ -56,6 +56,8 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
     // puts the entry back and the next poller finds it stale.
     ctx.activities.handedOut(name, raw, nonce).catch(() => {});
     if (started) {
+      // Handed out only once its start is as durable as asked: a lost start would hand it out again.
+      await acknowledge(ctx);
       ctx.metrics.activitiesStarted.inc({ activity: name });
       if (task.at !== undefined) ctx.metrics.activityScheduleTime.observe({ activity: name }, (now - task.at) / 1000);
       return { taskToken: task.token, input: task.input };
@@ -95,6 +97,7 @@ export function sendTaskSuccess(ctx: ApiContext) {
     }
     const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
     await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
+    await acknowledge(ctx);
     observeClosed(ctx, task, 'activitiesSucceeded');
     return {};
   };
@@ -109,6 +112,7 @@ export function sendTaskFailure(ctx: ApiContext) {
     if (error !== undefined) job.error = error;
     if (cause !== undefined) job.cause = cause;
     await ctx.queue.add(job);
+    await acknowledge(ctx);
     observeClosed(ctx, task, 'activitiesFailed');
     return {};
   };
