@@ -24,7 +24,7 @@ export interface Outcome {
 export async function runScenario(
   url: string,
   fault: Fault | undefined,
-  setup: { machines: Record<string, unknown>; activities: string[] },
+  setup: { machines: Record<string, unknown>; activities: string[]; express?: string[] },
   body: (world: World) => Promise<void>,
 ): Promise<Outcome> {
   const plan = new FaultPlan(fault);
@@ -33,7 +33,8 @@ export async function runScenario(
   const api = handlers(createContext(loadConfig({}), world.clean));
   for (const name of setup.activities) await api.CreateActivity!({ name }, new AbortController().signal);
   for (const [name, definition] of Object.entries(setup.machines)) {
-    await api.CreateStateMachine!({ name, definition: JSON.stringify(definition), roleArn: ROLE }, new AbortController().signal);
+    const type = setup.express?.includes(name) ? 'EXPRESS' : 'STANDARD';
+    await api.CreateStateMachine!({ name, definition: JSON.stringify(definition), roleArn: ROLE, type }, new AbortController().signal);
   }
   plan.count = 0;
   plan.log.length = 0;

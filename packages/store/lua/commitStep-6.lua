@@ -13,20 +13,21 @@
   ARGV[1] expected sequence (history length the caller read)
   ARGV[2] expected version (commits the caller read; a step may add no event, so the sequence
           alone cannot fence concurrent steps of one execution)
-  ARGV[3] this commit's id: a re-sent command whose answer was lost finds it and answers 1
+  ARGV[3] this commit's id: a re-sent command whose answer was lost finds it and answers 2
   ARGV[4] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
           it (an abort or a timeout: the frames stay for a redrive)
   then five counted sections, each a count followed by its values:
     events (JSON), fields to delete, field/value pairs to set, obligation id/JSON pairs,
     map run id/JSON pairs; then the map run ARNs whose limits go (the rest of ARGV)
 
-  Returns  1 committed (or this commit already was)
+  Returns  1 committed
+           2 this commit was made before (a replay: its obligations are in the outbox)
           -1 no such execution
           -2 fenced: the sequence or the version moved, or the execution is closed
 ]]
 local seq = redis.call('HGET', KEYS[1], 'seq')
 if not seq then return -1 end
-if redis.call('HGET', KEYS[1], 'lc') == ARGV[3] then return 1 end
+if redis.call('HGET', KEYS[1], 'lc') == ARGV[3] then return 2 end
 if seq ~= ARGV[1] then return -2 end
 if redis.call('HGET', KEYS[1], 'status') ~= 'RUNNING' then return -2 end
 if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[2] then return -2 end
