@@ -22,7 +22,7 @@ export interface ReconcilerDeps {
   definitions: DefinitionCache;
   /** A running execution this long without a commit has what it waits for re-derived (ms). */
   idleMs: number;
-  onRederived?: (arn: string) => void;
+  onRederived?: (rec: ExecutionRecord) => void;
 }
 
 /**
@@ -66,7 +66,7 @@ export class Reconciler {
     const idle = now() - last;
     if (idle >= this.deps.idleMs) {
       await outbox.perform(rec.arn, await this.waits(rec));
-      this.deps.onRederived?.(rec.arn);
+      this.deps.onRederived?.(rec);
     }
     // Idle executions are looked at less often the longer they wait (most wait on purpose).
     await running.later(id, now() + Math.min(MAX_LOOK_INTERVAL_MS, Math.max(this.deps.idleMs, idle)));

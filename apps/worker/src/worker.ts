@@ -68,7 +68,15 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   // Upkeep every worker does; each is idempotent, so overlapping runs on several workers only
   // repeat work, and a missed round is made up by the next.
   const sweeper = new RetentionSweeper(handle, config.retentionMs, m);
-  const reconciler = new Reconciler({ stores, definitions, idleMs: config.reconcileIdleMs, onRederived: (executionArn) => log.info({ executionArn }, 'reconciler re-derived what an idle execution waits for') });
+  const reconciler = new Reconciler({
+    stores,
+    definitions,
+    idleMs: config.reconcileIdleMs,
+    onRederived: (rec) => {
+      m.executionsReconciled.inc({ state_machine: rec.stateMachineName });
+      log.debug({ executionArn: rec.arn }, 'reconciler re-derived what an idle execution waits for');
+    },
+  });
   const reconcileEveryMs = Math.min(RECONCILE_INTERVAL_MS, config.reconcileIdleMs);
   const handouts = new Map<string, Set<string>>();
   const upkeep = [

@@ -48,6 +48,7 @@ export function metrics() {
     activitiesFailed: counter('redstep_activities_failed_total', 'SendTaskFailure accepted for activity tasks', ['activity']),
     activitiesTimedOut: counter('redstep_activities_timed_out_total', 'Activity tasks past their TimeoutSeconds', ['activity']),
     activitiesHeartbeatTimedOut: counter('redstep_activities_heartbeat_timed_out_total', 'Activity tasks past their HeartbeatSeconds', ['activity']),
+    executionsReconciled: counter('redstep_executions_reconciled_total', 'Running executions idle past the bound whose waits the reconciler re-derived and enqueued again', ['state_machine']),
     activityTasksRequeued: counter('redstep_activity_tasks_requeued_total', 'Activity tasks an api took for a poller and died before handing out, put back', ['activity']),
     activityScheduleTime: histogram('redstep_activity_schedule_time_seconds', 'Scheduled to handed out', ['activity'], ACTIVITY_BUCKETS),
     activityRunTime: histogram('redstep_activity_run_time_seconds', 'Handed out to closed', ['activity'], ACTIVITY_BUCKETS),
