@@ -10,6 +10,13 @@ const DS = { type: 'prometheus', uid: '${datasource}' };
 const NS = 'namespace=~"$namespace"';
 const RI = '$__rate_interval';
 
+/**
+ * redstep_queue_depth is reported by every api and worker pod, for every shard, with the same
+ * value: max per shard removes the copies, sum adds the shards (deploy/METRICS.md).
+ */
+const queueTotal = (selector, by = '') =>
+  `sum${by ? ` by (${by})` : ''} (max by (namespace, queue, shard${by.includes('state') ? '' : ', state'}) (redstep_queue_depth{${selector}}))`;
+
 // ---- panel helpers ----------------------------------------------------------------------------
 
 const target = (expr, legendFormat = '', extra = {}) => ({ expr, legendFormat, ...extra });
@@ -214,8 +221,9 @@ function overview() {
         },
       ),
       stat('State transitions / s', `sum(rate(redstep_state_transitions_total{${sel}}[${RI}]))`, { unit: 'reqps', decimals: 1 }),
-      stat('Steps waiting', `max(redstep_queue_depth{${sel}, state="waiting"})`, { description: 'Jobs waiting for a worker, all queues.' }),
+      stat('Steps waiting', queueTotal(`${sel}, state="waiting"`), { description: 'Jobs waiting for a worker, all queues and shards.' }),
       stat('Oldest waiting job', `max(redstep_queue_oldest_waiting_seconds{${sel}})`, {
+        description: 'The oldest job waiting in any shard.',
         unit: 's',
         thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 10 }, { color: 'red', value: 60 }] },
       }),
@@ -407,10 +415,35 @@ function redisAndQueues() {
     variables: [namespaceVar, queryVar('queue', 'Queue', `label_values(redstep_queue_depth{${NS}}, queue)`)],
     items: [
       row('Queues'),
-      timeseries('Jobs by state', [target(`max by (queue, state) (redstep_queue_depth{${q}})`, '{{queue}} {{state}}')], {
-        description: 'Fleet-wide values reported by every pod: max, not sum.',
+      stat('Waiting', queueTotal(`${q}, state="waiting"`), { description: 'Jobs waiting for a worker, all shards.' }),
+      stat('Active', queueTotal(`${q}, state="active"`), { description: 'Jobs a worker is running, all shards.' }),
+      stat('Delayed', queueTotal(`${q}, state="delayed"`), { description: 'Timers: Wait states, retry backoff, timeouts, all shards.' }),
+      stat('Failed', queueTotal(`${q}, state="failed"`), {
+        description: 'Jobs that exhausted their attempts, all shards.',
+        thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 1 }] },
       }),
-      timeseries('Oldest waiting job', [target(`max by (queue) (redstep_queue_oldest_waiting_seconds{${q}})`, '{{queue}}')], { unit: 's' }),
+      stat('Oldest waiting job', `max(redstep_queue_oldest_waiting_seconds{${q}})`, {
+        unit: 's',
+        description: 'The oldest job waiting in any shard.',
+        thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 10 }, { color: 'red', value: 60 }] },
+      }),
+      stat('Shards', `count(max by (namespace, queue, shard) (redstep_queue_depth{${q}, state="waiting"}))`, {
+        description: 'Shard queues reported (REDSTEP_SHARDS for each queue and namespace).',
+      }),
+      timeseries('Jobs by state', [target(queueTotal(q, 'queue, state'), '{{queue}} {{state}}')], {
+        description: 'All shards: max per shard (every pod reports the same values), then the sum over shards.',
+      }),
+      timeseries('Waiting jobs by shard', [target(`max by (queue, shard) (redstep_queue_depth{${q}, state="waiting"})`, '{{queue}} shard {{shard}}')], {
+        description: 'Stacked: the top line is the whole backlog. One shard far above the others is a hot or stuck shard.',
+        stack: true,
+      }),
+      timeseries('Active jobs by shard', [target(`max by (queue, shard) (redstep_queue_depth{${q}, state="active"})`, '{{queue}} shard {{shard}}')], {
+        stack: true,
+      }),
+      timeseries('Oldest waiting job by shard', [target(`max by (queue, shard) (redstep_queue_oldest_waiting_seconds{${q}})`, '{{queue}} shard {{shard}}')], {
+        unit: 's',
+        description: 'A shard whose oldest job keeps ageing while others stay low: its Redis node (cluster master) may be down.',
+      }),
       timeseries('Jobs finished / s', [target(`sum by (queue, outcome) (rate(redstep_worker_jobs_total{${q}}[${RI}]))`, '{{queue}} {{outcome}}')], { unit: 'reqps' }),
       timeseries(
         'Worker saturation',
@@ -435,7 +468,8 @@ function redisAndQueues() {
       stat('Redis up', `min(redis_up{${redis}})`, {
         thresholds: { mode: 'absolute', steps: [{ color: 'red', value: null }, { color: 'green', value: 1 }] },
       }),
-      stat('Memory used of maxmemory', `max(redis_memory_used_bytes{${redis}}) / max(redis_memory_max_bytes{${redis}} > 0)`, {
+      stat('Memory used of maxmemory', `max(redis_memory_used_bytes{${redis}} / (redis_memory_max_bytes{${redis}} > 0))`, {
+        description: 'The fullest Redis node (cluster and Sentinel installs run several).',
         unit: 'percentunit',
         thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'orange', value: 0.7 }, { color: 'red', value: 0.85 }] },
       }),
@@ -444,6 +478,10 @@ function redisAndQueues() {
         unit: 'bytes',
       }),
       timeseries('Server commands / s', [target(`sum by (pod) (rate(redis_commands_processed_total{${redis}}[${RI}]))`, '{{pod}}')], { unit: 'reqps' }),
+      timeseries('Replicas connected', [target(`max by (pod) (redis_connected_slaves{${redis}})`, '{{pod}}')], {
+        description: 'Replicas attached to each node: a master (cluster or Sentinel) at 0 has no copy of its writes.',
+        min: 0,
+      }),
     ],
   });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { analysePromql, checkExpression, expandNameRegex, loadContract, read, stripGrafanaVariables, walk, yamlDocs } from './support.js';
+import { analysePromql, checkExpression, codeIsSharded, expandNameRegex, loadContract, read, stripGrafanaVariables, walk, yamlDocs } from './support.js';
 
 const contract = loadContract();
 
@@ -74,7 +74,8 @@ describe('metrics contract (deploy/METRICS.md)', () => {
       for (const l of m.labels) expect(l, `${m.name}{${l}}`).not.toMatch(/arn|execution|token|job_id|key|request_id|name$/);
     }
     expect(contract.get('redstep_api_requests_total')!.labels).toEqual(['action', 'error_code']);
-    expect(contract.get('redstep_queue_depth')!.labels).toEqual(['queue', 'state']);
+    expect(contract.get('redstep_queue_depth')!.labels).toEqual(['queue', 'shard', 'state']);
+    expect(contract.get('redstep_queue_oldest_waiting_seconds')!.labels).toEqual(['queue', 'shard']);
   });
 
   it('states the worker metrics port and health endpoints', () => {
@@ -126,6 +127,30 @@ describe('dashboards, alerts and scalers read only contract metrics', () => {
       expect(checkExpression(contract, expr)).toEqual([]);
     });
   }
+
+  // Every pod reports every shard's queue: max per shard removes the copies, sum adds the shards.
+  // A bare max reads one shard, a bare sum counts each shard once per pod.
+  it('aggregate the queue gauges per shard: max by (..., shard) first, never a sum of raw series', () => {
+    let depthReads = 0;
+    for (const { where, expr } of allExpressions()) {
+      const flat = expr.replace(/\s+/g, ' ');
+      const depth = [...flat.matchAll(/redstep_queue_depth\b/g)].length;
+      const wrapped = [...flat.matchAll(/max by \(([^()]*)\) \(redstep_queue_depth\b/g)];
+      expect(wrapped.length, `${where}: ${expr}`).toBe(depth);
+      for (const m of wrapped) expect(m[1]!.split(',').map((l) => l.trim()), `${where}: ${expr}`).toContain('shard');
+      depthReads += depth;
+      const oldest = [...flat.matchAll(/redstep_queue_oldest_waiting_seconds\b/g)].length;
+      const maxed = [...flat.matchAll(/max(?: by \([^()]*\) )?\(redstep_queue_oldest_waiting_seconds\b/g)].length;
+      expect(maxed, `${where}: ${expr}`).toBe(oldest);
+    }
+    expect(depthReads).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the KEDA backlog trigger adds up the waiting jobs of every shard', () => {
+    const backlog = scaledObjects[0]!.spec!.triggers!.find((t) => t.metadata.query!.includes('redstep_queue_depth'))!;
+    expect(backlog.metadata.query).toBe('sum(max by (shard) (redstep_queue_depth{namespace="redstep", queue="steps", state="waiting"}))');
+    expect(scaledObjects[0]!.spec!.triggers!.map((t) => t.metadata.query).some((q) => q!.includes('redstep_worker_jobs_in_flight'))).toBe(true);
+  });
 
   it('template variables query contract metrics', () => {
     for (const { file, dash } of dashboards) {
@@ -200,7 +225,9 @@ describe('the code registers the contract', () => {
       const got = registered.get(spec.name);
       expect(got, `${spec.name} is not registered`).toBeDefined();
       expect(got!.type, spec.name).toBe(spec.type);
-      if (spec.name.startsWith('redstep_')) expect([...got!.labels].sort(), spec.name).toEqual([...spec.labels].sort());
+      // The shard label arrives with the sharded queues (support.ts, codeIsSharded).
+      const labels = !codeIsSharded() && !got!.labels.includes('shard') ? spec.labels.filter((l) => l !== 'shard') : spec.labels;
+      if (spec.name.startsWith('redstep_')) expect([...got!.labels].sort(), spec.name).toEqual([...labels].sort());
     }
     for (const name of registered.keys()) if (name.startsWith('redstep_')) expect(contract.has(name), `${name} is registered but not in METRICS.md`).toBe(true);
   });

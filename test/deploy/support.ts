@@ -34,6 +34,40 @@ export function yamlDocs(path: string): unknown[] {
   return out;
 }
 
+// ---- what the product code reads ------------------------------------------------------------
+
+const SOURCE_DIRS = ['packages/store/src', 'packages/core/src', 'apps/api/src', 'apps/worker/src', 'apps/standalone/src'];
+let sources: string | undefined;
+
+/** The product's TypeScript sources (tests excluded), concatenated. */
+function productSources(): string {
+  sources ??= SOURCE_DIRS.flatMap((d) => {
+    try {
+      return walk(d, (p) => p.endsWith('.ts') && !/\.test(-support)?\.ts$/.test(p) && !p.endsWith('.d.ts'));
+    } catch {
+      return [];
+    }
+  })
+    .map(read)
+    .join('\n');
+  return sources;
+}
+
+/** True when the product code reads the environment variable (`env.NAME`, `env['NAME']` or a `'NAME'` literal). */
+export function codeReadsEnv(name: string): boolean {
+  const src = productSources();
+  return src.includes(`env.${name}`) || new RegExp(`['"\`]${name}['"\`]`).test(src);
+}
+
+/**
+ * Redis Cluster / Sentinel support and sharded queues are built in parallel with these
+ * manifests (REDIS_MODE, REDIS_URL lists, REDIS_SENTINEL_NAME, REDSTEP_SHARDS, the `shard`
+ * label). Until the product reads REDSTEP_SHARDS, the checks that compare the deployment with
+ * the code let those pieces through; from then on they are held to the contract like the rest.
+ */
+export const SHARDING_VARIABLES = ['REDIS_MODE', 'REDIS_SENTINEL_NAME', 'REDSTEP_SHARDS'];
+export const codeIsSharded = (): boolean => codeReadsEnv('REDSTEP_SHARDS');
+
 // ---- the metrics contract (deploy/METRICS.md) ---------------------------------------------------
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
