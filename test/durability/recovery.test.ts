@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { connectRedis, createLogger, metrics, QUEUE_PREFIX, StepQueue, stepJobId, type RedisHandle, type StepJob } from '@redstep/store';
+import { connectRedis, createLogger, executionId, metrics, queuePrefix, shardOf, StepQueue, stepJobId, type RedisHandle, type StepJob } from '@redstep/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stepJobHandler } from '../../apps/worker/src/job-handler.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
@@ -49,7 +49,7 @@ describe('recovery beyond the outbox', () => {
     });
     try {
       // Everything the execution waits for is gone: queued jobs, the activity's list and markers.
-      const lost = [...(await world.clean.redis.keys(`${QUEUE_PREFIX}:*`)), ...(await world.clean.redis.keys('rs:aq*'))];
+      const lost = [...(await world.clean.redis.keys('rs:q:*')), ...(await world.clean.redis.keys('rs:aq*'))];
       await world.clean.redis.del(...lost);
       await world.drive(60_000);
       expect((await world.view.executions.load(outer, { cursor: false }))?.status).toBe('RUNNING');
@@ -133,17 +133,18 @@ describe('recovery beyond the outbox', () => {
   test('a failed job leaves no id behind, so the same answer can be enqueued again', async () => {
     const queue = new StepQueue(clean.redis);
     const job: StepJob = { k: 'taskSucceeded', e: executionArn('M', 'x'), w: '0123456789abcdef0123456789abcdef', output: '{}' };
-    const failing = new Worker<StepJob>(queue.queue.name, async () => Promise.reject(new Error('boom')), { connection: clean.redis.duplicate(), prefix: QUEUE_PREFIX });
+    const shardQueue = queue.queueOf(job.e);
+    const failing = new Worker<StepJob>(shardQueue.name, async () => Promise.reject(new Error('boom')), { connection: clean.redis.duplicate(), prefix: queuePrefix(shardOf(executionId(job.e))) });
     try {
       const failed = new Promise<void>((resolve) => failing.once('failed', () => resolve()));
-      await queue.queue.add(job.k, job, { jobId: stepJobId(job), attempts: 1, removeOnFail: true });
+      await shardQueue.add(job.k, job, { jobId: stepJobId(job), attempts: 1, removeOnFail: true });
       await failed;
       await failing.close();
-      expect(await queue.queue.getJob(stepJobId(job))).toBeUndefined();
+      expect(await shardQueue.getJob(stepJobId(job))).toBeUndefined();
       await queue.add(job);
-      expect((await queue.queue.getJob(stepJobId(job)))?.data).toEqual(job);
+      expect((await shardQueue.getJob(stepJobId(job)))?.data).toEqual(job);
       // The queue's own defaults say the same for every job.
-      expect((queue.queue as Queue).defaultJobOptions.removeOnFail).toBe(true);
+      expect((shardQueue as Queue).defaultJobOptions.removeOnFail).toBe(true);
     } finally {
       await failing.close();
       await queue.close();

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, type Redis } from 'ioredis';
 import { Queue, type Job } from 'bullmq';
-import { stepJobId, loadConfig, connectRedis, executionStores, DefinitionCache, MapRunStore, VersionStore, QUEUE_PREFIX, STEP_QUEUE, type RedisHandle, type StepJob, type ExecutionStores } from '@redstep/store';
+import { allShards, queuePrefix, stepJobId, loadConfig, connectRedis, executionStores, DefinitionCache, MapRunStore, VersionStore, STEP_QUEUE, type RedisHandle, type StepJob, type ExecutionStores } from '@redstep/store';
 import { createContext, type ApiContext } from '../../apps/api/src/context.js';
 import { handlers } from '../../apps/api/src/server.js';
 import { StepProcessor } from '../../apps/worker/src/step-processor.js';
@@ -69,10 +69,15 @@ export class SimProcess {
   }
 
   close(): void {
-    this.handle.redis.disconnect();
+    for (const conn of this.connections) conn.disconnect();
   }
 
+  /** Every connection this process opened (blocking reads take their own). */
+  private readonly connections: Redis[] = [];
+
   private instrument(redis: Redis): void {
+    this.connections.push(redis);
+    redis.on('error', () => {}); // a dead process's connections may fail; nobody is listening
     const send = redis.sendCommand.bind(redis) as (c: Command, s?: unknown) => Promise<unknown>;
     const never = new Promise<never>(() => {});
     const duplicate = redis.duplicate.bind(redis);
@@ -111,7 +116,8 @@ export const isDead = (value: unknown): value is typeof DIED => value === DIED;
 export class World {
   readonly clean: RedisHandle;
   readonly view: ExecutionStores;
-  readonly queue: Queue<StepJob>;
+  /** The step queues, by shard, as the driver reads them. */
+  readonly queues: Queue<StepJob>[];
   /** Virtual time: every process reads this clock, so timers are driven, not waited for. */
   clock = Date.now();
   /** When each job falls due on the virtual clock, by job id, as its adder asked. */
@@ -128,7 +134,7 @@ export class World {
   constructor(readonly url: string, readonly plan: FaultPlan) {
     this.clean = connectRedis(url);
     this.view = executionStores(this.clean, { reconcileAfterMs: RECONCILE_MS });
-    this.queue = new Queue<StepJob>(STEP_QUEUE, { connection: this.clean.redis, prefix: QUEUE_PREFIX });
+    this.queues = allShards().map((shard) => new Queue<StepJob>(STEP_QUEUE, { connection: this.clean.redis, prefix: queuePrefix(shard) }));
     this.newApi();
     this.newWorker();
   }
@@ -201,7 +207,8 @@ export class World {
   async drive(horizonMs = 0, limit = 2000): Promise<void> {
     const end = this.clock + horizonMs;
     for (let i = 0; i < limit; i++) {
-      const jobs = (await this.queue.getJobs(['wait', 'delayed', 'prioritized', 'paused'])).filter((j): j is Job<StepJob> => !!j);
+      const found = await Promise.all(this.queues.map((q) => q.getJobs(['wait', 'delayed', 'prioritized', 'paused'])));
+      const jobs = found.flat().filter((j): j is Job<StepJob> => !!j);
       const dueAt = (j: Job<StepJob>) => this.due.get(j.id!) ?? this.clock;
       const ready = jobs.filter((j) => dueAt(j) <= this.clock).sort((a, b) => dueAt(a) - dueAt(b) || a.timestamp - b.timestamp);
       if (ready.length === 0) {
@@ -255,7 +262,7 @@ export class World {
 
   async close(): Promise<void> {
     for (const p of this.processes) p.close();
-    await this.queue.close();
+    await Promise.all(this.queues.map((q) => q.close()));
     this.clean.redis.disconnect();
   }
 }

@@ -8,7 +8,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { Redis } from 'ioredis';
+import { connectTo, executionId, keys } from '@redstep/store';
 import { describe, expect, test } from 'vitest';
 import { clusterFixture } from '../support/cluster.js';
 import { history, ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
@@ -153,9 +153,8 @@ describe('RedriveExecution', () => {
     // Closed more than 14 days ago: moved back in Redis, as time would.
     const old = await start(untilRedriven);
     await waitForEnd(sfn, old.arn);
-    const redis = new Redis(cluster.redis.url);
-    const id = old.arn.slice(old.arn.indexOf(':execution:') + ':execution:'.length);
-    await redis.hset(`rs:x:{${id}}`, 'stopDate', Date.now() - 15 * 24 * 3600 * 1000);
+    const { redis } = connectTo(cluster.redis.target);
+    await redis.hset(keys.execution(executionId(old.arn)), 'stopDate', Date.now() - 15 * 24 * 3600 * 1000);
     await redis.quit();
     const expired = await sfn.send(new DescribeExecutionCommand({ executionArn: old.arn }));
     expect(expired).toMatchObject({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution redrivable period exceeded' });

@@ -51,7 +51,7 @@ describe('execution retention', () => {
   /** Every Redis key that names this execution (its hash tag holds `<machine>:<name>`). */
   const keysOf = async (executionArn: string) => {
     const id = executionArn.slice(executionArn.indexOf(':execution:') + ':execution:'.length);
-    return redis.keys(`*{${id}}*`);
+    return redis.keys(`*}:${id}`);
   };
 
   test('a closed execution is described until retention passes, then is gone from every read and from Redis', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { keys } from '@redstep/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startRedisServer, type LocalRedis } from '../../apps/standalone/src/redis-server.js';
 import { startApiProcess, type AppProcess } from '../support/processes.js';
@@ -47,7 +48,7 @@ describe('strict durability', () => {
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, name: 'first' }));
     expect(started.executionArn).toMatch(/:execution:strict:first$/);
     // Read from the replica right after the answer: WAIT made the answer wait for it.
-    expect(await replicaClient.hget('rs:x:{strict:first}', 'status')).toBe('RUNNING');
+    expect(await replicaClient.hget(keys.execution('strict:first'), 'status')).toBe('RUNNING');
 
     await replica.process.kill('SIGKILL');
     // (The test client makes one attempt; the SDKs' default retries an InternalFailure.)

@@ -1,10 +1,14 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RedisTarget } from '@redstep/store';
 import { startRedisServer } from '../../apps/standalone/src/redis-server.js';
 
 export interface TestRedis {
   url: string;
+  /** How the product connects to it (connectTo), and the environment its processes get. */
+  target: RedisTarget;
+  env: Record<string, string>;
   /**
    * Stops the server (SIGTERM: a clean shutdown; SIGKILL: a crash) and starts it again on the
    * same port and AOF. Possible only for a Redis this harness started itself.
@@ -18,7 +22,7 @@ export interface TestRedis {
  * set, else a container where a Docker engine answers, else a redis-server on a free port.
  */
 export async function startTestRedis(): Promise<TestRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, ...standalone(process.env.REDIS_URL), stop: async () => {} };
   const container = await tryContainer();
   if (container) return container;
   const dir = mkdtempSync(join(tmpdir(), 'redstep-test-'));
@@ -26,6 +30,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = server.port;
   return {
     url: server.url,
+    ...standalone(server.url),
     async restart(signal = 'SIGTERM', downMs = 0) {
       if (signal === 'SIGKILL') {
         const exited = new Promise<void>((r) => server.process.once('exit', () => r()));
@@ -44,14 +49,18 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
+const standalone = (url: string) => ({ target: { redisUrl: url }, env: { REDIS_URL: url } });
+
 async function tryContainer(): Promise<TestRedis | undefined> {
   const socket = process.env.DOCKER_HOST || existsSync('/var/run/docker.sock');
   if (!socket || process.env.REDSTEP_TEST_NO_DOCKER) return undefined;
   try {
     const { GenericContainer } = await import('testcontainers');
     const started = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).withCommand(['redis-server', '--appendonly', 'yes', '--hz', '100']).start();
+    const url = `redis://${started.getHost()}:${started.getMappedPort(6379)}`;
     return {
-      url: `redis://${started.getHost()}:${started.getMappedPort(6379)}`,
+      url,
+      ...standalone(url),
       stop: async () => {
         await started.stop();
       },

@@ -1,4 +1,4 @@
-import { connectRedis, createLogger, loadConfig } from '@redstep/store';
+import { connectTo, ensureShards, createLogger, loadConfig } from '@redstep/store';
 import { startApi } from './server.js';
 
 const config = loadConfig();
@@ -7,9 +7,10 @@ if (!config.redisUrl) {
   process.exit(2);
 }
 const log = createLogger('api', config.logLevel);
-const handle = connectRedis(config.redisUrl);
+const handle = connectTo({ ...config, redisUrl: config.redisUrl });
+const shards = await ensureShards(handle, config.shards);
 const api = await startApi(config, handle, log);
-log.info({ endpoint: `http://localhost:${api.port}` }, 'api listening');
+log.info({ endpoint: `http://localhost:${api.port}`, redisMode: config.redisMode, shards }, 'api listening');
 
 const close = async () => {
   await api.close();

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { startApi } from '@redstep/api';
-import { addThreadMetrics, connectRedis, createLogger, loadConfig } from '@redstep/store';
+import { addThreadMetrics, connectTo, createLogger, ensureShards, loadConfig } from '@redstep/store';
 import { startRedisServer, type LocalRedis } from './redis-server.js';
 
 /**
@@ -41,7 +41,8 @@ addThreadMetrics(
     }),
 );
 
-const handle = connectRedis(config.redisUrl);
+const handle = connectTo({ ...config, redisUrl: config.redisUrl });
+await ensureShards(handle, config.shards);
 const api = await startApi(config, handle, createLogger('api', config.logLevel));
 log.info({ endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }, 'RedStep ready');
 

@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectRedis, createLogger, metricsJson } from '@redstep/store';
+import { connectTo, createLogger, ensureShards, loadConfig, metricsJson } from '@redstep/store';
 import { startWorker } from '@redstep/worker';
 
 /**
@@ -18,7 +18,9 @@ try {
 } catch {
   // Not permitted here (some sandboxes): run at the same priority.
 }
-const handle = connectRedis(redisUrl);
+const config = loadConfig();
+const handle = connectTo({ ...config, redisUrl });
+await ensureShards(handle, config.shards);
 const log = createLogger('worker', logLevel);
 const worker = startWorker(handle, { concurrency, log });
 

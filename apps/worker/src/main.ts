@@ -1,4 +1,4 @@
-import { connectRedis, createLogger, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
+import { connectTo, ensureShards, createLogger, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
 import { startHealthServer } from './health-server.js';
 import { startWorker } from './worker.js';
 
@@ -8,11 +8,12 @@ if (!config.redisUrl) {
   process.exit(2);
 }
 const log = createLogger('worker', config.logLevel);
-const handle = connectRedis(config.redisUrl);
+const handle = connectTo({ ...config, redisUrl: config.redisUrl });
+const shards = await ensureShards(handle, config.shards);
 const worker = startWorker(handle, { concurrency: config.workerConcurrency, log, config });
 const stopSampling = sampleQueue(new StepQueue(handle.redis), metrics());
 const health = config.metricsPort ? await startHealthServer(config.metricsPort, handle, worker) : undefined;
-log.info({ concurrency: config.workerConcurrency, metricsPort: config.metricsPort }, 'worker started');
+log.info({ concurrency: config.workerConcurrency, metricsPort: config.metricsPort, redisMode: config.redisMode, shards }, 'worker started');
 
 // SIGTERM: take no new jobs, finish those in flight (BullMQ waits for them), then exit.
 const close = async () => {

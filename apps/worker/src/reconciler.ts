@@ -12,7 +12,7 @@ import {
   type Obligation,
 } from '@redstep/store';
 
-/** Executions looked at per bucket per pass: a pass stays short however many are running. */
+/** Executions looked at per shard per pass: a pass stays short however many are running. */
 const BATCH = 100;
 /** The longest a running execution goes between two looks. */
 const MAX_LOOK_INTERVAL_MS = 15 * 60_000;
@@ -42,8 +42,8 @@ export class Reconciler {
     const { handle } = this.deps.stores;
     if ((await handle.redis.set(keys.reconcileLease(), String(process.pid), 'PX', leaseMs, 'NX')) === null) return 0;
     let looked = 0;
-    for (const bucket of RunningIndex.buckets()) {
-      const ids = await this.deps.stores.running.due(bucket, BATCH);
+    for (const shard of RunningIndex.shards()) {
+      const ids = await this.deps.stores.running.due(shard, BATCH);
       for (const id of ids) await this.look(id);
       looked += ids.length;
     }

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { executionStores, metrics, QUEUE_PREFIX, STEP_QUEUE, VersionStore, createLogger, loadConfig, type Config, type Logger, type RedisHandle, type StepJob } from '@redstep/store';
+import { executionStores, metrics, queuePrefix, STEP_QUEUE, VersionStore, createLogger, loadConfig, type Config, type Logger, type RedisHandle, type StepJob } from '@redstep/store';
 import { DefinitionCache, MapRunStore, RetentionSweeper, sweepIntervalMs } from '@redstep/store';
 import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
@@ -52,19 +52,23 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   });
   const labels = { queue: STEP_QUEUE };
   m.workerConcurrency.set(labels, options.concurrency);
-  const worker = new Worker<StepJob>(
-    STEP_QUEUE,
-    stepJobHandler(processor, m, log),
-    {
-      connection: handle.redis.duplicate(),
-      prefix: QUEUE_PREFIX,
-      concurrency: options.concurrency,
+  // One BullMQ worker per shard queue, sharing one connection for their commands (each takes its
+  // own for blocking reads); the process's concurrency is split between them.
+  const connection = handle.redis.duplicate();
+  const handler = stepJobHandler(processor, m, log);
+  const perShard = Math.max(1, Math.ceil(options.concurrency / queue.queues.length));
+  const workers = queue.queues.map((_, shard) => {
+    const worker = new Worker<StepJob>(STEP_QUEUE, handler, {
+      connection,
+      prefix: queuePrefix(shard),
+      concurrency: perShard,
       lockDuration: 10_000,
       stalledInterval: 5_000,
       maxStalledCount: 1_000,
-    },
-  );
-  worker.on('error', (err) => log.error({ err: String(err) }, 'worker error'));
+    });
+    worker.on('error', (err) => log.error({ err: String(err), shard }, 'worker error'));
+    return worker;
+  });
   // Upkeep every worker does; each is idempotent, so overlapping runs on several workers only
   // repeat work, and a missed round is made up by the next.
   const sweeper = new RetentionSweeper(handle, config.retentionMs, m);
@@ -91,12 +95,13 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   ];
   let open = true;
   return {
-    running: () => open && worker.isRunning(),
+    running: () => open && workers.every((w) => w.isRunning()),
     async close() {
       open = false;
       for (const stop of upkeep) if (stop) stop();
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await queue.close();
+      connection.disconnect();
     },
   };
 }

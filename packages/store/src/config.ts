@@ -3,8 +3,20 @@
  * process.env. Every variable here is documented in the README's table.
  */
 export interface Config {
-  /** Redis to use; absent in one-process mode, which starts its own redis-server. */
+  /**
+   * Redis to use; absent in one-process mode, which starts its own redis-server. In cluster
+   * mode the seed nodes, in sentinel mode the sentinels, comma-separated.
+   */
   redisUrl?: string;
+  /** How REDIS_URL is reached (REDIS_MODE). */
+  redisMode: RedisMode;
+  /** The master's name in sentinel mode (REDIS_SENTINEL_NAME). */
+  sentinelName?: string;
+  /**
+   * How many shards executions are spread over (REDSTEP_SHARDS), fixed when the data is first
+   * created; absent: the count the data was created with, or DEFAULT_SHARDS for new data.
+   */
+  shards?: number;
   port: number;
   host: string;
   accountId: string;
@@ -47,6 +59,14 @@ export interface AwsConfig {
   credentials: boolean;
 }
 
+export type RedisMode = 'standalone' | 'cluster' | 'sentinel';
+
+/**
+ * Twelve shards divide evenly over 1, 2, 3, 4, 6 or 12 masters, the usual cluster sizes (see
+ * docs/redis-cluster.md), while one Redis pays only twelve small queues for them.
+ */
+export const DEFAULT_SHARDS = 12;
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -81,12 +101,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionMs: days('EXECUTION_RETENTION_DAYS', 90) * 24 * 3600 * 1000,
     reconcileIdleMs: int('REDSTEP_RECONCILE_IDLE_SECONDS', 60, 1, 86_400) * 1000,
     durability: durability(env.REDSTEP_DURABILITY),
+    redisMode: redisMode(env.REDIS_MODE),
   };
+  if (env.REDSTEP_SHARDS) config.shards = int('REDSTEP_SHARDS', DEFAULT_SHARDS, 1, 1024);
+  if (env.REDIS_SENTINEL_NAME) config.sentinelName = env.REDIS_SENTINEL_NAME;
+  if (config.redisMode === 'sentinel' && !config.sentinelName) throw new ConfigError('REDIS_MODE=sentinel needs REDIS_SENTINEL_NAME, the name of the master the sentinels watch');
+  if (config.redisMode !== 'standalone' && !env.REDIS_URL) throw new ConfigError(`REDIS_MODE=${config.redisMode} needs REDIS_URL: the ${config.redisMode === 'cluster' ? 'seed nodes' : 'sentinels'}, comma-separated`);
   if (env.SFN_MOCK_CONFIG) config.mockConfigPath = env.SFN_MOCK_CONFIG;
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
   if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
   return config;
+}
+
+function redisMode(raw: string | undefined): RedisMode {
+  if (raw === undefined || raw === '' || raw === 'standalone') return 'standalone';
+  if (raw === 'cluster' || raw === 'sentinel') return raw;
+  throw new ConfigError(`REDIS_MODE must be 'standalone', 'cluster' or 'sentinel', got '${raw}'`);
 }
 
 function durability(raw: string | undefined): Config['durability'] {

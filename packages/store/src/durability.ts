@@ -46,6 +46,13 @@ export class Durability {
   /** Reads how this Redis persists writes: its fsync policy, its version, its replicas. */
   private async inspect(): Promise<void> {
     this.checked = Date.now();
+    if (this.h.mode === 'cluster') {
+      // WAIT and WAITAOF count one connection's writes on one node; a cluster client spreads
+      // writes over masters, so the per-master policy (appendfsync always) has to carry it.
+      if (!this.warned) this.log?.warn({}, 'strict durability on Redis Cluster relies on appendfsync always on every master; acknowledgements do not WAIT');
+      this.warned = true;
+      return;
+    }
     const info = await this.h.redis.info();
     const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
     this.replicas = Number(field('connected_slaves') ?? 0);

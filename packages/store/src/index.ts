@@ -23,3 +23,4 @@ export * from './step-obligations.js';
 export * from './running-index.js';
 export * from './stores.js';
 export * from './durability.js';
+export * from './shards.js';

@@ -1,10 +1,63 @@
+import calculateSlot from 'cluster-key-slot';
+import { DEFAULT_SHARDS } from './config.js';
+
 /**
- * The Redis key layout: the only place that knows it. Every key of one execution carries the
- * same hash tag `{<stateMachineName>:<executionName>}`, so the execution's Lua scripts run on
- * Redis Cluster too (DESIGN.md rule 7). Names cannot contain braces (AWS name rules), so a name
- * never breaks a tag.
+ * The Redis key layout: the only place that knows it. Executions are spread over a fixed number
+ * of shards; every key of an execution, its shard's step queue and its shard's running index
+ * carry the shard's hash tag, so each atomic step stays on one Cluster slot and a cluster spreads
+ * the shards over its masters (DESIGN.md rule 7). Other resources (state machines, activities,
+ * tags) carry their own name as their tag. Names cannot contain braces (AWS name rules), so a
+ * name never breaks a tag.
  */
 const P = 'rs';
+
+/** Redis Cluster's slot count. */
+const SLOTS = 16_384;
+
+let shardCount = DEFAULT_SHARDS;
+let tags: string[] = [];
+
+/**
+ * Sets the shard count (REDSTEP_SHARDS, as recorded in Redis: see `ensureShards`). Every process
+ * sharing a Redis uses the same count, or they would look for an execution on different shards.
+ */
+export function configureShards(count: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`shard count must be a positive integer, got ${count}`);
+  shardCount = count;
+  tags = [];
+}
+
+export const shardTotal = (): number => shardCount;
+
+/** Every shard's number. */
+export const allShards = (): number[] => Array.from({ length: shardCount }, (_, i) => i);
+
+/** The shard of an execution id (FNV-1a, stable across processes and versions). */
+export function shardOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shardCount;
+}
+
+/**
+ * A shard's hash tag. Shard k's tag is chosen to hash into the k-th of `shardCount` equal slot
+ * ranges, so on a cluster whose masters own equal ranges (as `redis-cli --cluster create` makes
+ * them) shards spread evenly whenever the master count divides the shard count.
+ */
+export function shardTag(shard: number): string {
+  const known = tags[shard];
+  if (known) return known;
+  const low = Math.floor((shard * SLOTS) / shardCount);
+  const high = Math.floor(((shard + 1) * SLOTS) / shardCount);
+  for (let j = 0; ; j++) {
+    const tag = `s${shard}.${j}`;
+    const slot = calculateSlot(tag);
+    if (slot >= low && slot < high) return (tags[shard] = tag);
+  }
+}
+
+/** The key prefix of everything under one execution's shard tag. */
+const ofExecution = (kind: string, id: string) => `${P}:${kind}:{${shardTag(shardOf(id))}}:${id}`;
 
 /** The part of an execution ARN after `:execution:` — `<smName>:<execName>`, unique per account and region. */
 export function executionId(executionArn: string): string {
@@ -30,13 +83,13 @@ export const keys = {
    * Hash: one execution's small mutable fields (status, sequence, wake, pending task). Every
    * value stays short so Redis keeps it in its compact listpack encoding.
    */
-  execution: (id: string) => `${P}:x:{${id}}`,
+  execution: (id: string) => ofExecution('x', id),
   /** String: one execution's immutable facts as JSON (ARNs, names, input, definition hash). */
-  executionMeta: (id: string) => `${P}:m:{${id}}`,
+  executionMeta: (id: string) => ofExecution('m', id),
   /** String: where a running execution stands (the interpreter's cursor) as JSON. */
-  cursor: (id: string) => `${P}:c:{${id}}`,
+  cursor: (id: string) => ofExecution('c', id),
   /** List: one execution's history events as JSON, oldest first. */
-  history: (id: string) => `${P}:h:{${id}}`,
+  history: (id: string) => ofExecution('h', id),
   /** Hash: a state machine. */
   stateMachine: (name: string) => `${P}:sm:{${name}}`,
   /** Sorted set: state machine names by creation time. */
@@ -78,9 +131,9 @@ export const keys = {
    */
   activityHandout: (name: string) => `${P}:aqh:{${name}}`,
   /** Hash: an execution's map runs (`<uuid>` -> map run JSON), under the execution's tag. */
-  mapRuns: (executionIdValue: string) => `${P}:mr:{${executionIdValue}}`,
+  mapRuns: (executionIdValue: string) => ofExecution('mr', executionIdValue),
   /** Hash: limits UpdateMapRun set on an execution's running map runs (`<arn>` -> JSON). */
-  mapRunLimits: (executionIdValue: string) => `${P}:mrl:{${executionIdValue}}`,
+  mapRunLimits: (executionIdValue: string) => ofExecution('mrl', executionIdValue),
   /** String: the execution ARN of a map run (its ARN does not name the execution). */
   mapRunExecution: (mapRunId: string) => `${P}:mrx:{${mapRunId}}`,
   /**
@@ -88,12 +141,11 @@ export const keys = {
    * commits oblige that is not yet carried out. Under the execution's tag, so the commit that
    * creates an obligation writes it in the same atomic step (DESIGN.md rule 1).
    */
-  outbox: (id: string) => `${P}:o:{${id}}`,
-  /**
-   * Sorted set: executions that may be running, by when the reconciler next looks at them (ms).
-   * Spread over a fixed number of buckets so a cluster spreads them too.
-   */
-  runningIndex: (bucket: number) => `${P}:run:{${bucket}}`,
+  outbox: (id: string) => ofExecution('o', id),
+  /** Sorted set: a shard's executions that may be running, by when the reconciler next looks at them (ms). */
+  runningIndex: (shard: number) => `${P}:run:{${shardTag(shard)}}`,
+  /** String: the shard count the data was created with (REDSTEP_SHARDS). */
+  shardCount: () => `${P}:shards`,
   /** String with a time to live: a worker is reconciling; the others skip the round. */
   reconcileLease: () => `${P}:reconciling`,
   /** String: the secret task-token nonces are derived with, made once per Redis. */
@@ -104,16 +156,6 @@ export const keys = {
   tags: (arn: string) => `${P}:tags:{${arn}}`,
 } as const;
 
-/** How many buckets the running index is spread over (fixed: changing it would orphan entries). */
-export const RUNNING_BUCKETS = 16;
-
-/** The running index bucket of an execution id (FNV-1a, stable across processes and versions). */
-export function runningBucket(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % RUNNING_BUCKETS;
-}
-
-/** BullMQ's key prefix: one hash tag so its multi-key scripts stay in one Cluster slot. */
-export const QUEUE_PREFIX = '{rsq}';
+/** BullMQ's key prefix of a shard's step queue: the shard's tag, shared with its executions' keys. */
+export const queuePrefix = (shard: number) => `${P}:q:{${shardTag(shard)}}`;
 export const STEP_QUEUE = 'steps';

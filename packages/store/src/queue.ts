@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { HistoryEvent } from '@redstep/core';
 import type { ExecutionRecord } from './executions.js';
-import { executionId, QUEUE_PREFIX, STEP_QUEUE } from './keys.js';
+import { allShards, executionId, queuePrefix, shardOf, STEP_QUEUE } from './keys.js';
 
 /**
  * A job asks the worker fleet to move one execution on. `w` is the wake it answers: the
@@ -46,20 +46,30 @@ const DEFAULTS: JobsOptions = {
   backoff: { type: 'exponential', delay: 50 },
 };
 
+/**
+ * The step queues: one BullMQ queue per shard, under the shard's hash tag, so a job and the keys
+ * of its execution share a Cluster slot. A job goes to its execution's shard.
+ */
 export class StepQueue {
-  readonly queue: Queue<StepJob>;
+  /** By shard number. */
+  readonly queues: Queue<StepJob>[];
 
   constructor(connection: Redis) {
-    this.queue = new Queue<StepJob>(STEP_QUEUE, { connection, prefix: QUEUE_PREFIX, defaultJobOptions: DEFAULTS });
+    this.queues = allShards().map((shard) => new Queue<StepJob>(STEP_QUEUE, { connection, prefix: queuePrefix(shard), defaultJobOptions: DEFAULTS }));
+  }
+
+  /** The queue of an execution's shard. */
+  queueOf(executionArn: string): Queue<StepJob> {
+    return this.queues[shardOf(executionId(executionArn))]!;
   }
 
   async add(job: StepJob, delayMs = 0): Promise<void> {
     const opts: JobsOptions = { jobId: stepJobId(job) };
     if (delayMs > 0) opts.delay = delayMs;
-    await this.queue.add(job.k, job, opts);
+    await this.queueOf(job.e).add(job.k, job, opts);
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all(this.queues.map((q) => q.close()));
   }
 }

@@ -1,6 +1,6 @@
 import { executionIdOf, keys, machineOfExecutionIndex } from './keys.js';
 import type { Metrics } from './metrics.js';
-import type { RedisHandle } from './redis.js';
+import { scanKeys, type RedisHandle } from './redis.js';
 
 const CLOSED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 /** Index entries read per round trip. */
@@ -79,8 +79,7 @@ export class RetentionSweeper {
   private async discoverIndexes(): Promise<void> {
     const { redis } = this.h;
     if (await redis.exists(keys.indexesDiscovered())) return;
-    const stream = redis.scanStream({ match: keys.stateMachineExecutionsMatch(), count: 1000 });
-    for await (const batch of stream as AsyncIterable<string[]>) {
+    for await (const batch of scanKeys(redis, keys.stateMachineExecutionsMatch())) {
       if (batch.length > 0) await redis.sadd(keys.indexedMachines(), ...batch.map(machineOfExecutionIndex));
     }
     // Good for a day: older processes still running through a rolling upgrade may add indexes
@@ -97,7 +96,8 @@ export class RetentionSweeper {
     if ((await this.h.run('expireExecution', own, [cutoff])) !== 1) return false;
     // Map runs are found by their own id too: those keys go before the hash that names them.
     const mapRuns = await redis.hkeys(keys.mapRuns(id));
-    if (mapRuns.length > 0) await redis.del(...mapRuns.map((run) => keys.mapRunExecution(run)));
+    // One DEL each: every pointer has a hash tag of its own (a cluster refuses a cross-slot DEL).
+    await Promise.all(mapRuns.map((run) => redis.del(keys.mapRunExecution(run))));
     await redis.del(keys.mapRuns(id));
     await redis.zrem(keys.stateMachineExecutions(machine), name);
     // The name started a new execution between the delete and this (names are free again once

@@ -1,4 +1,4 @@
-import { executionId, keys, RUNNING_BUCKETS, runningBucket } from './keys.js';
+import { allShards, executionId, keys, shardOf } from './keys.js';
 import type { RedisHandle } from './redis.js';
 
 /**
@@ -22,31 +22,31 @@ export class RunningIndex {
   }
 
   async noteId(id: string): Promise<void> {
-    await this.h.redis.zadd(keys.runningIndex(runningBucket(id)), 'NX', this.now() + this.firstLookMs, id);
+    await this.h.redis.zadd(keys.runningIndex(shardOf(id)), 'NX', this.now() + this.firstLookMs, id);
   }
 
   /** The reconciler looks at this execution within `ms` (a change outside a job is coming). */
   async lookSoon(arn: string, ms: number): Promise<void> {
     const id = executionId(arn);
-    await this.h.redis.zadd(keys.runningIndex(runningBucket(id)), 'LT', this.now() + ms, id);
+    await this.h.redis.zadd(keys.runningIndex(shardOf(id)), 'LT', this.now() + ms, id);
   }
 
-  /** Execution ids due for a look in one bucket, oldest first. */
-  async due(bucket: number, limit: number): Promise<string[]> {
-    return this.h.redis.zrangebyscore(keys.runningIndex(bucket), '-inf', this.now(), 'LIMIT', 0, limit);
+  /** Execution ids due for a look on one shard, oldest first. */
+  async due(shard: number, limit: number): Promise<string[]> {
+    return this.h.redis.zrangebyscore(keys.runningIndex(shard), '-inf', this.now(), 'LIMIT', 0, limit);
   }
 
   /** The next look at an execution (only if it is still in the index). */
   async later(id: string, at: number): Promise<void> {
-    await this.h.redis.zadd(keys.runningIndex(runningBucket(id)), 'XX', at, id);
+    await this.h.redis.zadd(keys.runningIndex(shardOf(id)), 'XX', at, id);
   }
 
   async remove(id: string): Promise<void> {
-    await this.h.redis.zrem(keys.runningIndex(runningBucket(id)), id);
+    await this.h.redis.zrem(keys.runningIndex(shardOf(id)), id);
   }
 
-  /** Every bucket's number. */
-  static buckets(): number[] {
-    return Array.from({ length: RUNNING_BUCKETS }, (_, i) => i);
+  /** Every shard's number: the index has one set per shard, under the shard's tag. */
+  static shards(): number[] {
+    return allShards();
   }
 }

@@ -1,0 +1,21 @@
+import { ConfigError, DEFAULT_SHARDS } from './config.js';
+import { configureShards, keys } from './keys.js';
+import type { RedisHandle } from './redis.js';
+
+/**
+ * Fixes the shard count for this process from what the data was created with: the first process
+ * on an empty Redis records REDSTEP_SHARDS (or the default); later ones adopt the recorded count,
+ * and one configured with another count is refused, since it would look for every execution
+ * on the wrong shard. Call before creating stores or queues.
+ */
+export async function ensureShards(h: RedisHandle, configured: number | undefined): Promise<number> {
+  await h.redis.set(keys.shardCount(), String(configured ?? DEFAULT_SHARDS), 'NX');
+  const recorded = Number(await h.redis.get(keys.shardCount()));
+  if (configured !== undefined && recorded !== configured) {
+    throw new ConfigError(
+      `REDSTEP_SHARDS is ${configured}, but the data in this Redis is spread over ${recorded} shards: the shard count is fixed when the data is first created, so set REDSTEP_SHARDS=${recorded} or leave it unset`,
+    );
+  }
+  configureShards(recorded);
+  return recorded;
+}
