@@ -1,4 +1,4 @@
-import { connectTo, ensureShards, createLogger, loadConfig } from '@redstep/store';
+import { connectTo, prepareRedis, createLogger, loadConfig } from '@redstep/store';
 import { startApi } from './server.js';
 
 const config = loadConfig();
@@ -8,7 +8,7 @@ if (!config.redisUrl) {
 }
 const log = createLogger('api', config.logLevel);
 const handle = connectTo({ ...config, redisUrl: config.redisUrl });
-const shards = await ensureShards(handle, config.shards);
+const shards = await prepareRedis(handle, config, log);
 const api = await startApi(config, handle, log);
 log.info({ endpoint: `http://localhost:${api.port}`, redisMode: config.redisMode, shards }, 'api listening');
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { startApi } from '@redstep/api';
-import { addThreadMetrics, connectTo, createLogger, ensureShards, loadConfig } from '@redstep/store';
+import { addThreadMetrics, connectTo, createLogger, loadConfig, prepareRedis } from '@redstep/store';
 import { startRedisServer, type LocalRedis } from './redis-server.js';
 
 /**
@@ -42,7 +42,7 @@ addThreadMetrics(
 );
 
 const handle = connectTo({ ...config, redisUrl: config.redisUrl });
-await ensureShards(handle, config.shards);
+await prepareRedis(handle, config, log);
 const api = await startApi(config, handle, createLogger('api', config.logLevel));
 log.info({ endpoint: `http://localhost:${api.port}`, redis: local ? `private (${config.dataDir})` : 'REDIS_URL' }, 'RedStep ready');
 

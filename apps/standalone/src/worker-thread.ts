@@ -1,6 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { connectTo, createLogger, ensureShards, loadConfig, metricsJson } from '@redstep/store';
+import { connectTo, createLogger, loadConfig, metricsJson, prepareRedis } from '@redstep/store';
 import { startWorker } from '@redstep/worker';
 
 /**
@@ -20,7 +20,7 @@ try {
 }
 const config = loadConfig();
 const handle = connectTo({ ...config, redisUrl });
-await ensureShards(handle, config.shards);
+await prepareRedis(handle, config);
 const log = createLogger('worker', logLevel);
 const worker = startWorker(handle, { concurrency, log });
 

@@ -1,4 +1,4 @@
-import { connectTo, ensureShards, createLogger, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
+import { connectTo, prepareRedis, createLogger, loadConfig, metrics, sampleQueue, StepQueue } from '@redstep/store';
 import { startHealthServer } from './health-server.js';
 import { startWorker } from './worker.js';
 
@@ -9,7 +9,7 @@ if (!config.redisUrl) {
 }
 const log = createLogger('worker', config.logLevel);
 const handle = connectTo({ ...config, redisUrl: config.redisUrl });
-const shards = await ensureShards(handle, config.shards);
+const shards = await prepareRedis(handle, config, log);
 const worker = startWorker(handle, { concurrency: config.workerConcurrency, log, config });
 const stopSampling = sampleQueue(new StepQueue(handle.redis), metrics());
 const health = config.metricsPort ? await startHealthServer(config.metricsPort, handle, worker) : undefined;

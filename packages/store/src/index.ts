@@ -24,3 +24,4 @@ export * from './running-index.js';
 export * from './stores.js';
 export * from './durability.js';
 export * from './shards.js';
+export * from './layout.js';

@@ -146,6 +146,10 @@ export const keys = {
   runningIndex: (shard: number) => `${P}:run:{${shardTag(shard)}}`,
   /** String: the shard count the data was created with (REDSTEP_SHARDS). */
   shardCount: () => `${P}:shards`,
+  /** String: the key layout the data is in (see layout.ts). */
+  layout: () => `${P}:layout`,
+  /** String with a time to live: a process is moving data to the current layout. */
+  layoutLease: () => `${P}:layout:moving`,
   /** String with a time to live: a worker is reconciling; the others skip the round. */
   reconcileLease: () => `${P}:reconciling`,
   /** String: the secret task-token nonces are derived with, made once per Redis. */

@@ -1,6 +1,8 @@
 import { ConfigError, DEFAULT_SHARDS } from './config.js';
 import { configureShards, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
+import type { Logger } from './log.js';
+import { migrateLayout } from './layout.js';
 
 /**
  * Fixes the shard count for this process from what the data was created with: the first process
@@ -18,4 +20,14 @@ export async function ensureShards(h: RedisHandle, configured: number | undefine
   }
   configureShards(recorded);
   return recorded;
+}
+
+/**
+ * Readies a Redis for this version before a process serves anything: the shard count fixed, and
+ * data of an earlier RedStep moved to the current key layout.
+ */
+export async function prepareRedis(h: RedisHandle, config: { shards?: number; reconcileIdleMs: number }, log?: Logger): Promise<number> {
+  const shards = await ensureShards(h, config.shards);
+  await migrateLayout(h, log, config.reconcileIdleMs);
+  return shards;
 }
