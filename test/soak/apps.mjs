@@ -12,7 +12,7 @@ const READY = { api: /api listening/, worker: /worker started/ };
 function childEnv(extra) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && !k.startsWith('SFN_') && k !== 'REDIS_URL') env[k] = v;
-  return { ...env, LOG_LEVEL: 'info', EXECUTION_RETENTION_DAYS: '0', ...extra };
+  return { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', EXECUTION_RETENTION_DAYS: '0', ...extra };
 }
 
 export class Fleet {

@@ -104,8 +104,9 @@ async function main() {
   proxies.push(workerProxy, apiProxy);
   const apiPort = await freePort();
   const endpoint = `http://127.0.0.1:${apiPort}`;
-  const startApi = () => fleet.start('api', { REDIS_URL: apiProxy.url, PORT: String(apiPort), HOST: '127.0.0.1' });
-  const startWorker = async () => fleet.start('worker', { REDIS_URL: workerProxy.url, METRICS_PORT: String(await freePort()) });
+  // Workers log each committed step (debug) so a failed execution's steps can be read back.
+  const startApi = () => fleet.start('api', { REDIS_URL: apiProxy.url, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: opts.apiLogLevel });
+  const startWorker = async () => fleet.start('worker', { REDIS_URL: workerProxy.url, METRICS_PORT: String(await freePort()), LOG_LEVEL: opts.workerLogLevel });
   await startApi();
   await Promise.all(Array.from({ length: opts.workers }, startWorker));
   say(`redis :${redisPort} (workers via :${workerProxy.port}, api via :${apiProxy.port}), api ${endpoint}, ${opts.workers} workers up`);
@@ -229,57 +230,72 @@ async function main() {
   });
   const supervisor = setInterval(() => void ensureFleet().catch((e) => stats.harness.push(`restart failed: ${describeError(e)}`)), 1000);
 
+  // The fault plan, drawn from the seed before anything runs: what, when (a few ms after a
+  // barrier, when many steps are between their commit and their follow-ups), which victim, how
+  // long down. The same seed replays the same plan; only the system's timing differs.
   const faultRand = rng(opts.seed ^ 0x5eed);
-  const faultEnd = t0 + opts.duration * 1000;
-  const redisKillAt = Array.from({ length: opts.redisKills }, (_, k) => t0 + ((k + 1) * opts.duration * 1000) / (opts.redisKills + 1));
-  const killWorker = async () => {
+  const schedule = [];
+  if (opts.faults) {
+    const redisAt = Array.from({ length: opts.redisKills }, (_, k) => ((k + 1) * opts.duration * 1000) / (opts.redisKills + 1));
+    for (let t = 3000; ;) {
+      t += faultRand.int(opts.faultInterval[0], opts.faultInterval[1]);
+      if (t >= opts.duration * 1000) break;
+      const type = redisAt.length && t >= redisAt[0]
+        ? (redisAt.shift(), 'redis')
+        : faultRand.pick([['worker', 50], ['api', 25], ['api+worker', 10], ['all-workers', 10]]);
+      schedule.push({ at: nextBarrier(0, t) + faultRand.int(5, 80), type, pick: faultRand.next(), down: faultRand.int(0, 1500) });
+    }
+    const counts = {};
+    for (const f of schedule) counts[f.type] = (counts[f.type] ?? 0) + 1;
+    say(`fault plan: ${schedule.length} faults (${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+  }
+  const killWorker = async (f) => {
     const living = fleet.living('worker');
     if (!living.length) return;
-    const victim = living[faultRand.int(0, living.length - 1)];
+    const victim = living[Math.floor(f.pick * living.length)];
     await fleet.kill(victim);
     stats.faults.workerKill++;
     say(`fault: SIGKILL ${victim.id}`);
     await startWorker();
   };
-  const killAllWorkers = async () => {
+  const killAllWorkers = async (f) => {
     const living = fleet.living('worker');
     await Promise.all(living.map((w) => fleet.kill(w)));
     stats.faults.allWorkersKill++;
-    say(`fault: SIGKILL every worker (${living.map((w) => w.id).join(', ')})`);
-    await sleep(faultRand.int(200, 2000));
+    const down = 200 + f.down;
+    say(`fault: SIGKILL every worker (${living.map((w) => w.id).join(', ')}), new ones in ${down}ms`);
+    await sleep(down);
     await Promise.all(living.map(() => startWorker()));
   };
-  const killApi = async () => {
+  const killApi = async (f) => {
     const [api] = fleet.living('api');
     if (!api) return;
     await fleet.kill(api);
     stats.faults.apiKill++;
-    const down = faultRand.int(0, 1500);
-    say(`fault: SIGKILL ${api.id}, restart in ${down}ms`);
-    await sleep(down);
+    say(`fault: SIGKILL ${api.id}, restart in ${f.down}ms`);
+    await sleep(f.down);
     await startApi();
   };
-  const killRedis = async () => {
+  const killRedis = async (f) => {
     await redis.kill('SIGKILL');
     stats.faults.redisKill++;
-    const down = faultRand.int(300, 1500);
+    const down = Math.max(300, f.down);
     say(`fault: SIGKILL redis-server, restart from its AOF in ${down}ms`);
     await sleep(down);
     redis = await startRedis({ dir: redisDir, port: redisPort });
   };
+  const run = {
+    worker: killWorker,
+    api: killApi,
+    'api+worker': (f) => Promise.all([killApi(f), killWorker(f)]),
+    'all-workers': killAllWorkers,
+    redis: killRedis,
+  };
   const faults = (async () => {
-    if (!opts.faults) return;
-    await sleep(3000);
-    while (Date.now() < faultEnd) {
-      await sleep(faultRand.int(opts.faultInterval[0], opts.faultInterval[1]));
-      if (Date.now() >= faultEnd) break;
-      const op = redisKillAt.length && Date.now() >= redisKillAt[0]
-        ? (redisKillAt.shift(), killRedis)
-        : faultRand.pick([[killWorker, 50], [killApi, 25], [async () => Promise.all([killApi(), killWorker()]), 10], [killAllWorkers, 10]]);
-      // Aim at a barrier: a few ms after it, many steps are between their commit and their follow-ups.
-      const aim = nextBarrier(t0, Date.now()) + faultRand.int(5, 80);
-      await sleep(aim - Date.now());
-      await serial(op);
+    for (const f of schedule) {
+      const wait = t0 + f.at - Date.now();
+      if (wait > 0) await sleep(wait);
+      await serial(() => run[f.type](f));
     }
   })();
 
@@ -327,6 +343,7 @@ async function main() {
       return;
     }
     const events = d ? await history(client, stats, ex.arn) : [];
+    r.events = events;
     const checked = checkExecution(d, events, exp, pollers);
     r.problems.push(...checked.problems);
     activityTimeouts += checked.activityTimeouts;
@@ -388,7 +405,16 @@ async function main() {
     console.log(`\n✗ ${r.ex.name} (${r.ex.kind}) ${r.ex.arn}`);
     console.log(`  input ${JSON.stringify(r.ex.input)}${r.ex.kind === 'stop' ? `, stop after ${r.ex.stopAfterMs}ms (acked: ${r.ex.stopAcked})` : ''}`);
     for (const p of r.problems) console.log(`  [${p.category}] ${p.msg}`);
-    for (const { id, lines } of fleet.grep(r.ex.name, 6)) {
+    if (r.events?.length) {
+      console.log(`  -- history (${r.events.length} events${r.events.length > 24 ? ', the last 24' : ''})`);
+      for (const e of r.events.slice(-24)) {
+        const detail = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? e.activityTimedOutEventDetails?.error ?? e.executionFailedEventDetails?.error ?? '';
+        console.log(`     ${String(e.id).padStart(3)} ${e.timestamp.toISOString().slice(11, 23)} ${e.type} ${detail}`);
+      }
+    }
+    const logged = fleet.grep(r.ex.name, 8);
+    if (!logged.length) console.log('  -- no process log line names it');
+    for (const { id, lines } of logged) {
       console.log(`  -- ${id} (last lines naming it)`);
       for (const l of lines) console.log(`     ${l.slice(0, 400)}`);
     }
@@ -401,7 +427,16 @@ async function main() {
     if (r.problems.length) k.failed++;
   }
   console.log('\n==== chaos soak summary ====');
-  console.log(`seed ${opts.seed}; rerun: npm run chaos -- --seed ${opts.seed} --executions ${opts.executions} --duration ${opts.duration} --workers ${opts.workers} --latency-ms ${opts.latencyMs}${opts.redisKills ? '' : ' --no-redis-kill'}${opts.faults ? '' : ' --no-faults'}`);
+  const defaults = parseOptions([], {});
+  const flags = [`--seed ${opts.seed}`, `--executions ${opts.executions}`, `--duration ${opts.duration}`, `--workers ${opts.workers}`, `--latency-ms ${opts.latencyMs}`];
+  if (opts.apiLatencyMs !== opts.latencyMs) flags.push(`--api-latency-ms ${opts.apiLatencyMs}`);
+  if (opts.settle !== defaults.settle) flags.push(`--settle ${opts.settle}`);
+  if (opts.pollers !== defaults.pollers) flags.push(`--pollers ${opts.pollers}`);
+  if (!opts.faults) flags.push('--no-faults');
+  else if (opts.redisKills !== defaults.redisKills) flags.push(`--redis-kills ${opts.redisKills}`);
+  if (opts.faultInterval.join('-') !== defaults.faultInterval.join('-')) flags.push(`--fault-interval-ms ${opts.faultInterval.join('-')}`);
+  if (opts.root) flags.push(`--root ${opts.root}`);
+  console.log(`seed ${opts.seed}; rerun: npm run chaos -- ${flags.join(' ')}`);
   console.log(`executions: ${executions.length} planned, ${executions.filter((e) => e.startAcked).length} started (acknowledged)`);
   console.log(`by kind: ${Object.entries(byKind).map(([k, v]) => `${k} ${v.total - v.failed}/${v.total}`).join(', ')}`);
   console.log(`lost: ${withCategory('lost')}   wrong: ${withCategory('wrong')}   duplicated events: ${withCategory('duplicated')}   duplicated activity dispatches: ${pollers.duplicates.length}   unstarted: ${withCategory('unstarted')}   harness: ${withCategory('harness')}`);

@@ -14,6 +14,8 @@ const HELP = `npm run chaos -- [options]
   --no-faults         no faults at all: checks the harness itself against a healthy system
   --fault-interval-ms A-B  pause between faults, uniformly in [A, B] ms (default 3000-8000)
   --root DIR          the RedStep checkout whose built apps (apps/*/dist/main.js) run (SOAK_ROOT, default: this one)
+  --worker-log-level L  LOG_LEVEL of the workers (SOAK_WORKER_LOG_LEVEL, default debug: a line per committed step)
+  --api-log-level L   LOG_LEVEL of the api (SOAK_API_LOG_LEVEL, default info)
   --keep              keep the temp dir (Redis AOF, process logs) even when the run passes
 `;
 
@@ -32,6 +34,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     faultInterval: [3000, 8000],
     keep: false,
     root: env.SOAK_ROOT || undefined,
+    workerLogLevel: env.SOAK_WORKER_LOG_LEVEL || 'debug',
+    apiLogLevel: env.SOAK_API_LOG_LEVEL || 'info',
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -60,6 +64,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       }
       case '--keep': o.keep = true; break;
       case '--root': o.root = value(); break;
+      case '--worker-log-level': o.workerLogLevel = value(); break;
+      case '--api-log-level': o.apiLogLevel = value(); break;
       case '--help': case '-h': process.stdout.write(HELP); process.exit(0); break;
       default: throw new Error(`unknown option ${argv[i]}\n\n${HELP}`);
     }
