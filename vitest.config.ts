@@ -9,6 +9,18 @@ const alias = {
   '@redstep/store': src('./packages/store/src/index.ts'),
 };
 
+/** The e2e files the cluster project runs: executions, activities, fan-out, nesting, redrive. */
+const CLUSTER_SUITE = [
+  'test/e2e/execution-basics.test.ts',
+  'test/e2e/executions.test.ts',
+  'test/e2e/activities.test.ts',
+  'test/e2e/fan-out.test.ts',
+  'test/e2e/map-runs.test.ts',
+  'test/e2e/nested-executions.test.ts',
+  'test/e2e/redrive.test.ts',
+  'test/cluster/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -21,8 +33,21 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The core e2e suite again, against a local Redis Cluster (3 masters, 3 replicas).
+        resolve: { alias },
+        test: {
+          name: 'e2e-cluster',
+          include: CLUSTER_SUITE,
+          env: { REDSTEP_TEST_TOPOLOGY: 'cluster' },
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
           fileParallelism: false,
         },
       },

@@ -104,6 +104,31 @@ describe('recovery beyond the outbox', () => {
     }
   });
 
+  test('an acknowledged answer whose job is held by a dead worker wins over the time-out that falls due first', async () => {
+    const beating = { Beating: { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: activityArn(ACTIVITY), HeartbeatSeconds: 10, End: true } } } };
+    const arn = executionArn('Beating', 'b');
+    const { world } = await runScenario(redis.url, undefined, { machines: beating, activities: [ACTIVITY] }, async (w) => {
+      await w.call('StartExecution', { stateMachineArn: machineArn('Beating'), name: 'b', input: '{}' });
+      await w.drive();
+    });
+    try {
+      const task = await world.poll(activityArn(ACTIVITY));
+      await world.call('SendTaskSuccess', { taskToken: task!.token, output: '"answered"' });
+      // The worker that took the answer's job dies; BullMQ returns the job only when its lock
+      // lapses, after the heartbeat time-out is due.
+      for (const q of world.queues) for (const job of await q.getJobs(['wait'])) if (job?.data.k === 'taskSucceeded') await job.remove();
+      await world.drive(20_000);
+      const rec = await world.view.executions.load(arn, { cursor: false });
+      expect(rec?.status).toBe('SUCCEEDED');
+      expect(rec?.output).toBe('"answered"');
+      const types = (await historyOf(world, arn)).map((e) => e.type);
+      expect(types).toContain('ActivitySucceeded');
+      expect(types).not.toContain('ActivityTimedOut');
+    } finally {
+      await world.close();
+    }
+  });
+
   test('a job that exhausts its attempts fails its execution with States.Runtime instead of vanishing', async () => {
     const waiting = { Doomed: { StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: activityArn(ACTIVITY), End: true } } } };
     const arn = executionArn('Doomed', 'd');

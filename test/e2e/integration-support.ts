@@ -9,10 +9,10 @@ import { client, ROLE_ARN, uniqueName } from '../support/sfn.js';
 /** Real Redis, api and worker processes sharing integration settings from the environment. */
 export async function startIntegrationCluster(env: Record<string, string>) {
   const redis: TestRedis = await startTestRedis();
-  const api = await startApiProcess(redis.url, env);
+  const api = await startApiProcess(redis.url, { ...redis.env, ...env });
   let worker: AppProcess;
   try {
-    worker = await startWorkerProcess(redis.url, env);
+    worker = await startWorkerProcess(redis.url, { ...redis.env, ...env });
   } catch (e) {
     await api.kill();
     await redis.stop();
@@ -24,6 +24,7 @@ export async function startIntegrationCluster(env: Record<string, string>) {
     api,
     worker,
     redisUrl: redis.url,
+    redisTarget: redis.target,
     async stop() {
       sfn.destroy();
       await Promise.all([api.kill(), worker.kill()]);

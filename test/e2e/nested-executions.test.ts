@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand, SendTaskSuccessCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executionId, keys } from '@redstep/store';
-import { Redis } from 'ioredis';
+import { connectTo, executionId, keys } from '@redstep/store';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { history, waitForEnd } from '../support/sfn.js';
 import { createMachine, eventTypes, start, startIntegrationCluster } from './integration-support.js';
@@ -256,7 +256,7 @@ describe('nested executions (states:startExecution)', () => {
    * then hands it (name and value) to `change` with a connection to the test's Redis.
    */
   async function onParentField(arn: string, match: (field: string, value: string) => boolean, change: (redis: Redis, key: string, field: [string, string]) => Promise<void>) {
-    const redis = new Redis(cluster.redisUrl);
+    const { redis } = connectTo(cluster.redisTarget);
     try {
       const key = keys.execution(executionId(arn));
       let found: [string, string] | undefined;

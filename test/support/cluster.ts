@@ -8,8 +8,8 @@ import { client } from './sfn.js';
 /** A real Redis, one api process and one worker process, and an SDK client pointed at them. */
 export async function startCluster() {
   const redis: TestRedis = await startTestRedis();
-  const api = await startApiProcess(redis.url);
-  const workers: WorkerProcess[] = [await startWorkerProcess(redis.url)];
+  const api = await startApiProcess(redis.url, redis.env);
+  const workers: WorkerProcess[] = [await startWorkerProcess(redis.url, redis.env)];
   const sfn = client(api.endpoint);
   return {
     redis,
@@ -17,7 +17,7 @@ export async function startCluster() {
     workers,
     sfn,
     async addWorker() {
-      const w = await startWorkerProcess(redis.url);
+      const w = await startWorkerProcess(redis.url, redis.env);
       workers.push(w);
       return w;
     },

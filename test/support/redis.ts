@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisTarget } from '@redstep/store';
 import { startRedisServer } from '../../apps/standalone/src/redis-server.js';
+import { startRedisCluster, startRedisSentinel, type RedisClusterTopology, type RedisSentinelTopology } from './redis-topologies.js';
 
 export interface TestRedis {
   url: string;
@@ -22,6 +23,10 @@ export interface TestRedis {
  * set, else a container where a Docker engine answers, else a redis-server on a free port.
  */
 export async function startTestRedis(): Promise<TestRedis> {
+  // The suite's cluster project runs the core e2e files against a real local Redis Cluster.
+  const topology = process.env.REDSTEP_TEST_TOPOLOGY;
+  if (topology === 'cluster') return fromTopology(await startRedisCluster());
+  if (topology === 'sentinel') return fromTopology(await startRedisSentinel());
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, ...standalone(process.env.REDIS_URL), stop: async () => {} };
   const container = await tryContainer();
   if (container) return container;
@@ -47,6 +52,12 @@ export async function startTestRedis(): Promise<TestRedis> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function fromTopology(t: RedisClusterTopology | RedisSentinelTopology): TestRedis {
+  const target: RedisTarget = { redisUrl: t.url, redisMode: t.env.REDIS_MODE };
+  if ('name' in t) target.sentinelName = t.name;
+  return { url: t.url, target, env: { ...t.env }, stop: () => t.stop() };
 }
 
 const standalone = (url: string) => ({ target: { redisUrl: url }, env: { REDIS_URL: url } });

@@ -47,9 +47,13 @@ export class Invoker {
       const event = submission.kind === 'event' && !silent ? submittedEvent(task, submission.output) : undefined;
       await executions.submitTask(rec.arn, job.w, now(), event);
     }
+    // Recorded with the execution first, as an activity's answer is (see answerTask).
     if (answer?.kind === 'succeeded') {
-      await queue.add({ k: 'taskSucceeded', e: rec.arn, w: job.w, output: JSON.stringify(answer.output ?? null) });
+      const output = JSON.stringify(answer.output ?? null);
+      await executions.answerTask(rec.arn, job.w, { kind: 'succeeded', output });
+      await queue.add({ k: 'taskSucceeded', e: rec.arn, w: job.w, output });
     } else if (answer?.kind === 'failed') {
+      await executions.answerTask(rec.arn, job.w, { kind: 'failed', error: answer.error, cause: answer.cause });
       await queue.add({ k: 'taskFailed', e: rec.arn, w: job.w, error: answer.error, cause: answer.cause });
     }
     return true;

@@ -10,6 +10,7 @@ import {
   type ExecutionRecord,
   type ExecutionStores,
   type Obligation,
+  type StepJob,
 } from '@redstep/store';
 
 /** Executions looked at per shard per pass: a pass stays short however many are running. */
@@ -87,6 +88,13 @@ export class Reconciler {
         }
         const nonce = decodeTaskToken(suspension.task.token)!.nonce;
         const state = rec.tasks[nonce]?.state;
+        const answer = rec.tasks[nonce]?.answer;
+        if (answer) {
+          // Answered, and its job lost: apply the recorded answer.
+          const job: StepJob = answer.kind === 'succeeded' ? { k: 'taskSucceeded', e: rec.arn, w: nonce, output: answer.output } : { k: 'taskFailed', e: rec.arn, w: nonce, ...answerDetail(answer) };
+          out.push({ t: 'job', job });
+          continue;
+        }
         if (state === 'scheduled') {
           // Not handed out or called yet: push it (once per token) or call it, with its time-outs.
           out.push(...waitObligations(rec.arn, [waiting]).filter((o) => !isHeartbeat(o)));
@@ -116,6 +124,13 @@ export class Reconciler {
     const job = parentJob(child);
     return job ? [{ t: 'job', job }] : [];
   }
+}
+
+function answerDetail(answer: { error?: string; cause?: string }): { error?: string; cause?: string } {
+  const detail: { error?: string; cause?: string } = {};
+  if (answer.error !== undefined) detail.error = answer.error;
+  if (answer.cause !== undefined) detail.cause = answer.cause;
+  return detail;
 }
 
 /**

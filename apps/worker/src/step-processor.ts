@@ -22,6 +22,7 @@ import {
   type RunningIndex,
   type StepJob,
   type StepQueue,
+  type TaskAnswer,
 } from '@redstep/store';
 import type { DefinitionCache, MapRunStore } from '@redstep/store';
 import type { MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
@@ -164,20 +165,19 @@ export class StepProcessor {
       default: {
         // Task answers and timeouts find their frame by the task's nonce.
         const found = rec.tasks[job.w] && this.taskFrame(rec, job.w);
-        if (!found) return undefined;
-        if ((job.k === 'taskSucceeded' || job.k === 'taskFailed') && rec.tasks[job.w]!.submissionDue) {
-          // The answer outran the invoker's record of the call (a fast child or callback): keep
-          // it until TaskSubmitted is in history, so the events stay in AWS's order.
-          throw new RetryLater(`task ${job.w} answered before its call was recorded`);
+        if (!found || job.k === 'invoke') return undefined;
+        // The answer recorded first stands, whichever answer job runs; and an answer recorded
+        // before a time-out falls due wins over it (its job may be held by a worker that died).
+        const answer = rec.tasks[job.w]!.answer ?? answerOf(job);
+        if (answer) {
+          if (rec.tasks[job.w]!.submissionDue) {
+            // The answer outran the invoker's record of the call (a fast child or callback): keep
+            // it until TaskSubmitted is in history, so the events stay in AWS's order.
+            throw new RetryLater(`task ${job.w} answered before its call was recorded`);
+          }
+          return { kind: 'step', wake: answerWake(answer, found.path) };
         }
-        if (job.k === 'taskSucceeded') return { kind: 'step', wake: { kind: 'taskSucceeded', output: job.output, path: found.path } };
-        if (job.k === 'taskFailed') {
-          const wake: Wake = { kind: 'taskFailed', path: found.path };
-          if (job.error !== undefined) wake.error = job.error;
-          if (job.cause !== undefined) wake.cause = job.cause;
-          return { kind: 'step', wake };
-        }
-        if (job.k === 'invoke') return undefined;
+        if (job.k !== 'taskTimeout') return undefined;
         if (job.heartbeat) return { kind: 'heartbeat-check', frame: found.cursor, path: found.path };
         return { kind: 'step', wake: { kind: 'taskTimedOut', heartbeat: false, path: found.path } };
       }
@@ -262,6 +262,24 @@ export class StepProcessor {
     }
     return { kind: 'taskTimedOut', heartbeat: true, path };
   }
+}
+
+/** The answer an answer job carries (recorded with the execution too, see answerTask). */
+function answerOf(job: StepJob): TaskAnswer | undefined {
+  if (job.k === 'taskSucceeded') return { kind: 'succeeded', output: job.output };
+  if (job.k !== 'taskFailed') return undefined;
+  const answer: TaskAnswer = { kind: 'failed' };
+  if (job.error !== undefined) answer.error = job.error;
+  if (job.cause !== undefined) answer.cause = job.cause;
+  return answer;
+}
+
+function answerWake(answer: TaskAnswer, path: number[]): Wake {
+  if (answer.kind === 'succeeded') return { kind: 'taskSucceeded', output: answer.output, path };
+  const wake: Wake = { kind: 'taskFailed', path };
+  if (answer.error !== undefined) wake.error = answer.error;
+  if (answer.cause !== undefined) wake.cause = answer.cause;
+  return wake;
 }
 
 function info(rec: ExecutionRecord): ExecutionInfo {

@@ -61,8 +61,13 @@ export interface ParentLink {
   pattern: 'request' | 'sync' | 'sync2' | 'callback';
 }
 
+/** An answer to a pending task, recorded before the job that applies it. */
+export type TaskAnswer = { kind: 'succeeded'; output: string } | { kind: 'failed'; error?: string; cause?: string };
+
 export interface PendingTaskState {
   state: 'scheduled' | 'started';
+  /** Answered, and not yet applied: a time-out falling due applies this instead. */
+  answer?: TaskAnswer;
   start?: number;
   beat?: number;
   /**
@@ -275,6 +280,15 @@ export class ExecutionStore {
     return ((await this.h.run('submitTask', [keys.execution(id), keys.history(id)], args)) as number) >= 0;
   }
 
+  /**
+   * Records the answer to a pending task (see answerTask.lua): 'recorded', 'answered' (an answer
+   * came before: the first stands) or 'gone' (the task is no longer pending).
+   */
+  async answerTask(arn: string, nonce: string, answer: TaskAnswer): Promise<'recorded' | 'answered' | 'gone'> {
+    const res = (await this.h.run('answerTask', [keys.execution(executionId(arn))], [nonce, JSON.stringify(answer)])) as number;
+    return res === 1 ? 'recorded' : res === 0 ? 'answered' : 'gone';
+  }
+
   async heartbeat(token: string, now: number): Promise<boolean> {
     const { arn, nonce } = decodeTaskToken(token)!;
     return (await this.h.run('heartbeatTask', [keys.execution(executionId(arn))], [`t:${nonce}`, `b:${nonce}`, now])) === 1;
@@ -367,7 +381,7 @@ function mutableFields(rec: ExecutionRecord): Record<string, string | number> {
 /** `u:<nonce>` of a callback or `.sync` task until its call is recorded (then the event id, or 0). */
 const SUBMISSION_DUE = 'due';
 
-const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `u:${nonce}`];
+const taskFields = (nonce: string) => [`t:${nonce}`, `s:${nonce}`, `b:${nonce}`, `a:${nonce}`, `mn:${nonce}`, `u:${nonce}`, `r:${nonce}`, `ho:${nonce}`];
 
 /** A `.sync` child's link: its task's nonce and its execution ARN. */
 export type ChildLink = [nonce: string, child: string];
@@ -467,6 +481,7 @@ function toRecord(h: Record<string, string>, meta: Meta, cursorText: string | nu
     if (h[`s:${nonce}`] !== undefined) task.start = Number(h[`s:${nonce}`]);
     if (h[`b:${nonce}`] !== undefined) task.beat = Number(h[`b:${nonce}`]);
     if (h[`u:${nonce}`] === SUBMISSION_DUE) task.submissionDue = true;
+    if (h[`r:${nonce}`] !== undefined) task.answer = JSON.parse(h[`r:${nonce}`]!) as TaskAnswer;
     rec.tasks[nonce] = task;
   }
   for (const [field, value] of Object.entries(h)) {

@@ -18,6 +18,7 @@ const SCRIPTS = [
   'settleOutbox-1',
   'pushActivityTask-2',
   'handedOut-2',
+  'answerTask-1',
 ] as const;
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 

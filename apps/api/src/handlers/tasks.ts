@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
-import { decodeTaskToken, type PendingTaskState, type StepJob } from '@redstep/store';
+import { decodeTaskToken, type PendingTaskState, type TaskAnswer } from '@redstep/store';
 import { acknowledge, type ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
 import { requireActivity } from './activities.js';
@@ -87,6 +87,14 @@ async function pendingTask(ctx: ApiContext, token: string) {
   return { ...decoded, task };
 }
 
+/**
+ * Records the answer with the execution before its job is enqueued, so a time-out that falls
+ * due first (the job's worker died) applies it instead. The first answer stands.
+ */
+async function answer(ctx: ApiContext, arn: string, nonce: string, value: TaskAnswer): Promise<void> {
+  if ((await ctx.executions.answerTask(arn, nonce, value)) === 'gone') throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+}
+
 export function sendTaskSuccess(ctx: ApiContext) {
   return async (body: Body) => {
     const output = str(body, 'output');
@@ -96,6 +104,7 @@ export function sendTaskSuccess(ctx: ApiContext) {
       throw new InvalidOutput(`Invalid Output: '${(e as Error).message}'`);
     }
     const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
+    await answer(ctx, arn, nonce, { kind: 'succeeded', output });
     await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
     await acknowledge(ctx);
     observeClosed(ctx, task, 'activitiesSucceeded');
@@ -106,12 +115,13 @@ export function sendTaskSuccess(ctx: ApiContext) {
 export function sendTaskFailure(ctx: ApiContext) {
   return async (body: Body) => {
     const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
-    const job: StepJob = { k: 'taskFailed', e: arn, w: nonce };
+    const failure: { error?: string; cause?: string } = {};
     const error = optStr(body, 'error');
     const cause = optStr(body, 'cause');
-    if (error !== undefined) job.error = error;
-    if (cause !== undefined) job.cause = cause;
-    await ctx.queue.add(job);
+    if (error !== undefined) failure.error = error;
+    if (cause !== undefined) failure.cause = cause;
+    await answer(ctx, arn, nonce, { kind: 'failed', ...failure });
+    await ctx.queue.add({ k: 'taskFailed', e: arn, w: nonce, ...failure });
     await acknowledge(ctx);
     observeClosed(ctx, task, 'activitiesFailed');
     return {};

@@ -8,6 +8,9 @@ export function errorMatches(errorEquals: readonly string[], error: string): boo
   for (const name of errorEquals) {
     if (name === error) return true;
     if (name === 'States.ALL' && !TERMINAL.has(error)) return true;
+    // AWS: States.Timeout is a Task past its TimeoutSeconds or its HeartbeatSeconds; the later
+    // States.HeartbeatTimeout names the second alone.
+    if (name === 'States.Timeout' && error === 'States.HeartbeatTimeout') return true;
     if (name === 'States.TaskFailed' && error !== 'States.Timeout' && !TERMINAL.has(error) && !error.startsWith('States.Heartbeat')) {
       return true;
     }
