@@ -338,7 +338,8 @@ describe('activity tasks', () => {
     expect((await history(cluster.sfn, executionArn!)).length).toBe(events.length);
   });
 
-  test('with no task, GetActivityTask holds the poll about 60 s and answers empty (stale tasks skipped)', async () => {
+  // A minute of waiting shows nothing about the topology: the cluster project skips it.
+  test.skipIf(process.env.REDSTEP_TEST_TOPOLOGY === 'cluster')('with no task, GetActivityTask holds the poll about 60 s and answers empty (stale tasks skipped)', async () => {
     const out = await emptyPoll.result;
     expect(out.taskToken).toBeUndefined();
     expect(out.input).toBeUndefined();
