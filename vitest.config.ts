@@ -32,7 +32,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'e2e',
-          include: ['test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'packages/activity-worker/test/*.test.ts'],
           exclude: ['test/cluster/**', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
