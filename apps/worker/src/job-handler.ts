@@ -15,7 +15,10 @@ export interface AttemptedJob {
  */
 export function stepJobHandler(processor: StepProcessor, m: Metrics, log: Logger) {
   const labels = { queue: STEP_QUEUE };
-  return async (job: AttemptedJob): Promise<void> => {
+  let inFlight = 0;
+  const idle: (() => void)[] = [];
+  const handle = async (job: AttemptedJob): Promise<void> => {
+    inFlight++;
     m.workerJobsInFlight.inc(labels);
     const end = m.workerJobDuration.startTimer(labels);
     try {
@@ -38,6 +41,20 @@ export function stepJobHandler(processor: StepProcessor, m: Metrics, log: Logger
     } finally {
       end();
       m.workerJobsInFlight.dec(labels);
+      if (--inFlight === 0) for (const resolve of idle.splice(0)) resolve();
     }
   };
+  /** Resolves once no job is being processed, or after `ms` (whatever is left then is retried elsewhere). */
+  const drained = (ms: number): Promise<void> => {
+    if (inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  };
+  return Object.assign(handle, { drained });
 }

@@ -99,12 +99,23 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
     async close() {
       open = false;
       for (const stop of upkeep) if (stop) stop();
-      await Promise.all(workers.map((w) => w.close()));
+      // BullMQ's close stops taking jobs, then waits for those in flight; after a Redis restart
+      // it can wait for its blocking reads for ever. The jobs in flight are what matter: once
+      // they are done (or the grace is over: any job left is retried elsewhere, as after a
+      // crash), the process goes on closing.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      closing.catch((err: unknown) => log.warn({ err: String(err) }, 'closing the step workers failed'));
+      await new Promise((r) => setImmediate(r));
+      const settled = handler.drained(CLOSE_GRACE_MS).then(() => new Promise((r) => setTimeout(r, 2_000).unref()));
+      await Promise.race([closing, settled]);
       await queue.close();
       connection.disconnect();
     },
   };
 }
+
+/** How long a closing worker waits for the jobs it is processing. */
+const CLOSE_GRACE_MS = 25_000;
 
 /** How often the reconciler walks the running index (at most: a short idle bound walks more often). */
 const RECONCILE_INTERVAL_MS = 5_000;
