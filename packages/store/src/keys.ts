@@ -27,8 +27,6 @@ export function configureShards(count: number): void {
   tags = [];
 }
 
-export const shardTotal = (): number => shardCount;
-
 /** Every shard's number. */
 export const allShards = (): number[] => Array.from({ length: shardCount }, (_, i) => i);
 

@@ -73,12 +73,6 @@ export interface OutboxDeps {
 export class Outbox {
   constructor(private readonly deps: OutboxDeps) {}
 
-  /** Carries out the stored obligations of an execution (a retried job, a reader, the reconciler). */
-  async drainStored(arn: string): Promise<void> {
-    const hash = await this.deps.handle.redis.hgetall(keys.outbox(executionId(arn)));
-    await this.drain(arn, decodeOutbox(hash));
-  }
-
   /**
    * Carries out these obligations of the execution, then removes them from its outbox. Leaving
    * the running index comes last, once everything else is done and removed: the index is how

@@ -28,7 +28,7 @@ export function stepObligations(rec: ExecutionRecord, result: StepResult, now: n
 }
 
 /** What a close obliges: the waiting parent's answer, leaving the running index, an Express execution's keys. */
-export function closeObligations(rec: ExecutionRecord, result: StepResult, now: number): Obligation[] {
+function closeObligations(rec: ExecutionRecord, result: StepResult, now: number): Obligation[] {
   const out: Obligation[] = [];
   const c = result.closing!;
   const closed: ExecutionRecord = { ...rec, status: c.status, stopDate: now };
