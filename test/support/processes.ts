@@ -10,9 +10,17 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** How a test runs an app: its open-file limit (soft and hard), through prlimit. */
+export interface SpawnOptions {
+  maxOpenFiles?: number;
+}
+
 /** Spawns a built app (`apps/<name>/dist/main.js`) and waits for its ready line. */
-async function spawnApp(name: 'api' | 'worker', env: Record<string, string>, ready: RegExp): Promise<AppProcess> {
-  const child = spawn(process.execPath, [`apps/${name}/dist/main.js`], {
+async function spawnApp(name: 'api' | 'worker', env: Record<string, string>, ready: RegExp, options: SpawnOptions = {}): Promise<AppProcess> {
+  const command = [process.execPath, `apps/${name}/dist/main.js`];
+  // prlimit execs the app, so the child's pid is the app's and signals reach it.
+  if (options.maxOpenFiles !== undefined) command.unshift('prlimit', `--nofile=${options.maxOpenFiles}:${options.maxOpenFiles}`);
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,9 +53,9 @@ async function spawnApp(name: 'api' | 'worker', env: Record<string, string>, rea
   };
 }
 
-export async function startApiProcess(redisUrl: string, env: Record<string, string> = {}): Promise<AppProcess & { endpoint: string }> {
+export async function startApiProcess(redisUrl: string, env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<AppProcess & { endpoint: string }> {
   const port = await freePort();
-  const app = await spawnApp('api', { REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', ...env }, /api listening/);
+  const app = await spawnApp('api', { REDIS_URL: redisUrl, PORT: String(port), HOST: '127.0.0.1', ...env }, /api listening/, options);
   return { ...app, endpoint: `http://127.0.0.1:${port}` };
 }
 

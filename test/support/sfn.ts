@@ -5,6 +5,7 @@ import {
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/redstep-test';
@@ -18,6 +19,17 @@ export function client(endpoint: string): SFNClient {
     // TestState and StartSyncExecution otherwise go to a `sync-` host prefix of the endpoint.
     disableHostPrefix: true,
     requestHandler: { requestTimeout: 70_000 },
+  });
+}
+
+/** A client for many long polls at once: its own agent, with a socket for each. */
+export function pollingClient(endpoint: string, sockets: number): SFNClient {
+  return new SFNClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 70_000, httpAgent: new Agent({ keepAlive: true, maxSockets: sockets }) },
   });
 }
 

@@ -2,7 +2,7 @@ import { InternalFailure } from '@redstep/core';
 import { NotDurable, type Config, type RedisHandle } from '@redstep/store';
 import { AliasStore, DefinitionCache, Durability, executionStores, metrics, TagStore, VersionStore, type ActivityStore, type ExecutionStore, type Metrics, type Outbox, type RunningIndex, type StateMachineStore, type StepQueue } from '@redstep/store';
 import { MapRunStore } from '@redstep/store';
-import { BlockingPool } from './blocking-pool.js';
+import { ActivityPolls } from './activity-polls.js';
 
 /** What every handler may use: config, the stores, the step queue, and a clock. */
 export interface ApiContext {
@@ -19,7 +19,8 @@ export interface ApiContext {
   /** Carries out what a change obliges (a stop's notices, a redrive's jobs). */
   outbox: Outbox;
   running: RunningIndex;
-  blocking: BlockingPool;
+  /** GetActivityTask's waiting polls, served through one subscriber connection. */
+  polls: ActivityPolls;
   /** What an acknowledgement waits for (REDSTEP_DURABILITY). */
   durability: Durability;
   now: () => number;
@@ -32,7 +33,7 @@ export interface ApiContext {
   handle: RedisHandle;
 }
 
-export function createContext(config: Config, handle: RedisHandle, now: () => number = Date.now): ApiContext {
+export function createContext(config: Config, handle: RedisHandle, now: () => number = Date.now, onRedisError: (err: unknown) => void = () => {}): ApiContext {
   const m = metrics();
   const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, now });
   return {
@@ -47,7 +48,7 @@ export function createContext(config: Config, handle: RedisHandle, now: () => nu
     queue,
     outbox,
     running,
-    blocking: new BlockingPool(handle.redis),
+    polls: new ActivityPolls(activities, onRedisError),
     durability: new Durability(handle, config.durability),
     now,
     metrics: m,

@@ -1,9 +1,10 @@
 import express from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
-import { createLogger, redisAnswers, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
+import { createLogger, redisAnswers, errorsEvery, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
+import { connectionLimit, guardConnections } from './connection-guard.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
 import * as ex from './handlers/executions.js';
@@ -113,7 +114,8 @@ export interface RunningApi {
 
 /** Starts the API on config.port; close() stops accepting, releases long polls and drains. */
 export async function startApi(config: Config, handle: RedisHandle, log: Logger = createLogger('api', config.logLevel)): Promise<RunningApi> {
-  const ctx = createContext(config, handle);
+  const ctx = createContext(config, handle, Date.now, errorsEvery(log, 'redis connection error', { connection: 'activity polls' }));
+  ctx.polls.start(handle.redis);
   const app = express();
   app.disable('x-powered-by');
   // AWS sends no ETag, and no action reads a query string: skip hashing every body and parsing every URL.
@@ -147,8 +149,15 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   }, 5_000);
   sampleActivities.unref();
   // Every API call is `POST /`: it goes straight to the protocol; express serves the rest.
-  const server = createServer((req, res) => (req.method === 'POST' && isRoot(req.url) ? aws(req, res) : app(req, res)));
+  let refused = (_req: IncomingMessage, _res: ServerResponse) => false;
+  const server = createServer((req, res) => {
+    if (refused(req, res)) return;
+    if (req.method === 'POST' && isRoot(req.url)) aws(req, res);
+    else app(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const limit = connectionLimit(config.maxConnections);
+  refused = guardConnections(server, limit, errorsEvery(log, 'accept failed'));
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as { port: number }).port;
   return {
@@ -157,7 +166,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
     async close() {
       // Stop accepting, wake long polls (they answer empty), let in-flight requests finish.
       ctx.closing.abort();
-      ctx.blocking.close();
+      ctx.polls.close();
       stopSampling();
       clearInterval(sampleActivities);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));

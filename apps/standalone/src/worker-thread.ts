@@ -20,8 +20,8 @@ try {
 }
 const config = loadConfig();
 const handle = connectTo({ ...config, redisUrl });
-await prepareRedis(handle, config);
 const log = createLogger('worker', logLevel);
+await prepareRedis(handle, config, log);
 const worker = startWorker(handle, { concurrency, log });
 
 parentPort!.on('message', (message: { kind: 'metrics'; id: number } | { kind: 'close' }) => {

@@ -58,18 +58,17 @@ export class ActivityStore {
    * pushActivityTask.lua). A stale entry is harmless all the same: starting a task is fenced.
    */
   async pushOnce(name: string, nonce: string, task: QueuedTask): Promise<void> {
-    await this.h.run('pushActivityTask', [keys.activityTasks(name), keys.activityPushed(name)], [nonce, JSON.stringify(task)]);
+    await this.h.run('pushActivityTask', [keys.activityTasks(name), keys.activityPushed(name)], [nonce, JSON.stringify(task), keys.activityReady()]);
   }
 
   /**
-   * Waits up to `seconds` for a task on a connection of its own (a blocking read holds it).
-   * The task moves to the hand-out list in the same command, so a process killed before it
-   * records the hand-out (`handedOut`) loses nothing: `requeueStuck` puts it back. Returns
-   * undefined on time-out; `raw` is the entry as stored.
+   * Takes up to `n` tasks for as many waiting polls, without blocking. Each moves to the
+   * hand-out list in the same step, so a process killed before it records the hand-out
+   * (`handedOut`) loses nothing: `requeueStuck` puts it back. `raw` is the entry as stored.
    */
-  async take(blocking: RedisHandle['redis'], name: string, seconds: number): Promise<{ task: QueuedTask; raw: string } | undefined> {
-    const raw = await blocking.blmove(keys.activityTasks(name), keys.activityHandout(name), 'LEFT', 'RIGHT', seconds);
-    return raw === null ? undefined : { task: JSON.parse(raw) as QueuedTask, raw };
+  async take(name: string, n: number): Promise<{ task: QueuedTask; raw: string }[]> {
+    const raws = (await this.h.run('takeActivityTasks', [keys.activityTasks(name), keys.activityHandout(name)], [n])) as string[];
+    return raws.map((raw) => ({ task: JSON.parse(raw) as QueuedTask, raw }));
   }
 
   /** The hand-out of a taken task is recorded (or the task was stale): it leaves the hand-out list and its pushed marker goes. */
@@ -77,9 +76,9 @@ export class ActivityStore {
     await this.h.run('handedOut', [keys.activityHandout(name), keys.activityPushed(name)], [raw, nonce]);
   }
 
-  /** A taken task whose poller is gone goes back to the head of the task list. */
-  async putBack(name: string, raw: string): Promise<void> {
-    await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], [raw]);
+  /** Taken tasks whose pollers are gone go back to the head of the task list, in their order. */
+  async putBack(name: string, raws: string[]): Promise<void> {
+    await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], [keys.activityReady(), ...raws]);
   }
 
   /**
@@ -95,7 +94,7 @@ export class ActivityStore {
       const now = new Set(lists[i]);
       const before = seen.get(name);
       const stuck = before ? [...now].filter((raw) => before.has(raw)) : [];
-      if (stuck.length > 0) requeued[name] = Number(await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], stuck));
+      if (stuck.length > 0) requeued[name] = Number(await this.h.run('requeueHandout', [keys.activityTasks(name), keys.activityHandout(name)], [keys.activityReady(), ...stuck]));
       if (now.size > 0) seen.set(name, now);
       else seen.delete(name);
     }

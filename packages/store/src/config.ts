@@ -46,6 +46,11 @@ export interface Config {
   reconcileIdleMs: number;
   /** What an acknowledgement means on disk (REDSTEP_DURABILITY): see the README. */
   durability: 'everysec' | 'strict';
+  /**
+   * Client connections the api holds at once (REDSTEP_MAX_CONNECTIONS); past it, a new
+   * connection's requests are answered 503. Absent: what the open-file limit leaves.
+   */
+  maxConnections?: number;
 }
 
 export interface AwsConfig {
@@ -104,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisMode: redisMode(env.REDIS_MODE),
   };
   if (env.REDSTEP_SHARDS) config.shards = int('REDSTEP_SHARDS', DEFAULT_SHARDS, 1, 1024);
+  if (env.REDSTEP_MAX_CONNECTIONS) config.maxConnections = int('REDSTEP_MAX_CONNECTIONS', 0, 1, 10_000_000);
   if (env.REDIS_SENTINEL_NAME) config.sentinelName = env.REDIS_SENTINEL_NAME;
   if (config.redisMode === 'sentinel' && !config.sentinelName) throw new ConfigError('REDIS_MODE=sentinel needs REDIS_SENTINEL_NAME, the name of the master the sentinels watch');
   if (config.redisMode !== 'standalone' && !env.REDIS_URL) throw new ConfigError(`REDIS_MODE=${config.redisMode} needs REDIS_URL: the ${config.redisMode === 'cluster' ? 'seed nodes' : 'sentinels'}, comma-separated`);

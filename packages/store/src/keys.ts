@@ -152,6 +152,11 @@ export const keys = {
   reconcileLease: () => `${P}:reconciling`,
   /** String: the secret task-token nonces are derived with, made once per Redis. */
   tokenSecret: () => `${P}:secret`,
+  /**
+   * Pub/sub channel, not a key: a message (an activity's task-list key) says that list gained
+   * tasks, so api processes take them for their waiting polls instead of each blocking a connection.
+   */
+  activityReady: () => `${P}:activity-ready`,
   /** Hash: nonces of an activity's tasks pushed to its list and not yet handed out (one push per task). */
   activityPushed: (name: string) => `${P}:aqp:{${name}}`,
   /** Hash: tags of the resource with this ARN. */

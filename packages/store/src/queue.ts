@@ -55,7 +55,13 @@ export class StepQueue {
   readonly queues: Queue<StepJob>[];
 
   constructor(connection: Redis) {
-    this.queues = allShards().map((shard) => new Queue<StepJob>(STEP_QUEUE, { connection, prefix: queuePrefix(shard), defaultJobOptions: DEFAULTS }));
+    this.queues = allShards().map((shard) => {
+      const queue = new Queue<StepJob>(STEP_QUEUE, { connection, prefix: queuePrefix(shard), defaultJobOptions: DEFAULTS });
+      // BullMQ repeats the shared connection's errors here; they are logged where it is made
+      // (prepareRedis), and a failed add rejects its caller.
+      queue.on('error', () => {});
+      return queue;
+    });
   }
 
   /** The queue of an execution's shard. */

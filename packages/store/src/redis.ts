@@ -19,11 +19,12 @@ const SCRIPTS = [
   'pushActivityTask-2',
   'handedOut-2',
   'answerTask-1',
+  'takeActivityTasks-2',
 ] as const;
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v5';
+const SCRIPT_VERSION = 'v6';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

@@ -1,7 +1,7 @@
 import { ConfigError, DEFAULT_SHARDS } from './config.js';
 import { configureShards, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
-import type { Logger } from './log.js';
+import { errorsEvery, type Logger } from './log.js';
 import { migrateLayout } from './layout.js';
 
 /**
@@ -24,9 +24,11 @@ export async function ensureShards(h: RedisHandle, configured: number | undefine
 
 /**
  * Readies a Redis for this version before a process serves anything: the shard count fixed, and
- * data of an earlier RedStep moved to the current key layout.
+ * data of an earlier RedStep moved to the current key layout. With a logger, the connection's
+ * errors (Redis unreachable, a failover) are logged rather than reported as unhandled.
  */
 export async function prepareRedis(h: RedisHandle, config: { shards?: number; reconcileIdleMs: number }, log?: Logger): Promise<number> {
+  if (log) h.redis.on('error', errorsEvery(log, 'redis connection error', { connection: 'main' }));
   const shards = await ensureShards(h, config.shards);
   await migrateLayout(h, log, config.reconcileIdleMs);
   return shards;

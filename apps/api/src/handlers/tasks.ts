@@ -31,21 +31,17 @@ export function getActivityTask(ctx: ApiContext) {
  */
 async function longPoll(ctx: ApiContext, name: string, workerName: string | undefined, gone: AbortSignal) {
   const deadline = ctx.now() + LONG_POLL_MS;
+  let stale = false;
   while (!ctx.closing.signal.aborted && !gone.aborted) {
     const left = deadline - ctx.now();
     if (left <= 0) break;
-    let taken;
-    try {
-      taken = await ctx.blocking.with((conn) => ctx.activities.take(conn, name, Math.max(0.01, left / 1000)), gone);
-    } catch (e) {
-      if (ctx.closing.signal.aborted || gone.aborted) break; // shutting down, or the poller left
-      throw e;
-    }
+    // A poll whose task was stale keeps its place at the head of the line.
+    const taken = await ctx.polls.wait(name, left, gone, stale);
     if (!taken) break;
     const { task, raw } = taken;
     if (gone.aborted) {
       // Taken as the poller hung up: back to the head of the list for the next one.
-      await ctx.activities.putBack(name, raw);
+      await ctx.activities.putBack(name, [raw]);
       break;
     }
     // A stale entry (execution closed, task timed out or already taken) is skipped.
@@ -62,6 +58,7 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
       if (task.at !== undefined) ctx.metrics.activityScheduleTime.observe({ activity: name }, (now - task.at) / 1000);
       return { taskToken: task.token, input: task.input };
     }
+    stale = true;
   }
   return {};
 }
