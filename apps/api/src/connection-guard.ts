@@ -22,7 +22,7 @@ export function openFileLimit(limits = '/proc/self/limits'): number | undefined 
 }
 
 /** How many client connections to hold: the configured number, else what the open-file limit leaves. */
-export function connectionLimit(configured: number | undefined, fdLimit = openFileLimit()): number {
+export function connectionLimit(configured: number | undefined, fdLimit: number | undefined): number {
   if (configured !== undefined) return configured;
   if (fdLimit === undefined) return Number.POSITIVE_INFINITY;
   return Math.max(16, fdLimit - RESERVED_FDS);

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createLogger, redisAnswers, errorsEvery, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
-import { connectionLimit, guardConnections } from './connection-guard.js';
+import { connectionLimit, guardConnections, openFileLimit } from './connection-guard.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
 import * as sm from './handlers/state-machines.js';
 import * as ex from './handlers/executions.js';
@@ -156,7 +156,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
     else app(req, res);
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
-  const limit = connectionLimit(config.maxConnections);
+  const limit = connectionLimit(config.maxConnections, openFileLimit());
   refused = guardConnections(server, limit, errorsEvery(log, 'accept failed'));
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as { port: number }).port;
