@@ -72,7 +72,7 @@ export class SimProcess {
     for (const conn of this.connections) conn.disconnect();
   }
 
-  /** Every connection this process opened (blocking reads take their own). */
+  /** Every connection this process opened (a subscriber is one of its own). */
   private readonly connections: Redis[] = [];
 
   private instrument(redis: Redis): void {
@@ -81,7 +81,7 @@ export class SimProcess {
     const send = redis.sendCommand.bind(redis) as (c: Command, s?: unknown) => Promise<unknown>;
     const never = new Promise<never>(() => {});
     const duplicate = redis.duplicate.bind(redis);
-    // Blocking reads (GetActivityTask) take connections of their own: count those too.
+    // Connections of its own (the activity polls' subscriber): count those too.
     redis.duplicate = ((...args: Parameters<Redis['duplicate']>) => {
       const copy = duplicate(...args);
       this.instrument(copy);
@@ -90,7 +90,7 @@ export class SimProcess {
     redis.sendCommand = ((command: Command, stream?: unknown) => {
       if (this.dead) return never;
       // Connection housekeeping is not the product's logic.
-      if (redis.status !== 'ready' && command.name !== 'blmove') return send(command, stream);
+      if (redis.status !== 'ready') return send(command, stream);
       const plan = this.plan;
       const n = ++plan.count;
       const first0 = String(command.args[0] ?? '');
