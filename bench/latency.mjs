@@ -13,8 +13,8 @@
 //           is StartExecution sent -> GetActivityTask answered with that execution's task.
 // Without --endpoint it starts a fresh one-process RedStep (build first). Prints one JSON line
 // per run and one with the medians; nothing is asserted.
-import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { caller, median, quantile, ROLE } from './client.mjs';
 import { startRedStep } from './server.mjs';
 
 const { values: o } = parseArgs({
@@ -31,39 +31,8 @@ const { values: o } = parseArgs({
 const num = (k) => Number(o[k]);
 const redstep = o.endpoint ? undefined : await startRedStep();
 const url = new URL(o.endpoint ?? redstep.endpoint);
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const ROLE = 'arn:aws:iam::123456789012:role/bench';
+const call = caller(url.href);
 const tag = Date.now().toString(36);
-
-function call(action, body) {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        agent,
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}`, 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${action}: ${res.statusCode} ${text}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10 : null;
-};
-const median = (xs) => quantile(xs, 0.5);
 
 async function machine(name, definition) {
   const r = await call('CreateStateMachine', { name: `${name}-${tag}`, roleArn: ROLE, definition: JSON.stringify(definition) });

@@ -18,15 +18,18 @@ export function freePort() {
   });
 }
 
-/** Starts RedStep; with `redisUrl` it uses that Redis instead of a private one. */
-export async function startRedStep({ redisUrl = '' } = {}) {
+/**
+ * Starts RedStep; with `redisUrl` it uses that Redis instead of a private one, with `nodeArgs`
+ * (`--cpu-prof`, ...) passed to node.
+ */
+export async function startRedStep({ redisUrl = '', nodeArgs = [] } = {}) {
   if (!existsSync(join(root, 'apps/standalone/dist/main.js'))) {
     console.error('build first: npm run build');
     process.exit(2);
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'redstep-bench-'));
-  const server = spawn(process.execPath, ['apps/standalone/dist/main.js'], {
+  const server = spawn(process.execPath, [...nodeArgs, 'apps/standalone/dist/main.js'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDSTEP_DATA_DIR: dataDir, REDIS_URL: redisUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -42,6 +45,7 @@ export async function startRedStep({ redisUrl = '' } = {}) {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: server.pid,
     async stop() {
       server.kill('SIGTERM');
       await new Promise((res) => server.once('exit', res));

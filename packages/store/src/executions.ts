@@ -96,6 +96,13 @@ export function encodeEvent(e: HistoryEvent): string {
   return JSON.stringify(e);
 }
 
+/** What the metrics of an answered task need: when it was handed out, and an activity task's activity and scheduling time (ms). */
+export interface AnsweredTask {
+  start?: number;
+  activity?: string;
+  scheduledAt?: number;
+}
+
 export class ExecutionStore {
   private secret: string | undefined;
 
@@ -231,23 +238,6 @@ export class ExecutionStore {
   }
 
   /**
-   * A pending task's state, read without loading the execution: undefined when the execution is
-   * not running or the task is not pending. `activity` and `scheduledAt` for activity tasks.
-   */
-  async pendingTask(arn: string, nonce: string): Promise<(PendingTaskState & { activity?: string; scheduledAt?: number }) | undefined> {
-    const [status, state, start, scheduled] = await this.h.redis.hmget(keys.execution(executionId(arn)), 'status', `t:${nonce}`, `s:${nonce}`, `a:${nonce}`);
-    if (status !== 'RUNNING' || !state) return undefined;
-    const task: PendingTaskState & { activity?: string; scheduledAt?: number } = { state: state as PendingTaskState['state'] };
-    if (start) task.start = Number(start);
-    if (scheduled) {
-      const bar = scheduled.indexOf('|');
-      task.scheduledAt = Number(scheduled.slice(0, bar));
-      task.activity = scheduled.slice(bar + 1);
-    }
-    return task;
-  }
-
-  /**
    * GetActivityTask took this task: ActivityStarted goes to history once. `handout` names this
    * hand-out, so a re-sent command (its answer lost) answers true again for the same hand-out.
    */
@@ -282,11 +272,21 @@ export class ExecutionStore {
 
   /**
    * Records the answer to a pending task (see answerTask.lua): 'recorded', 'answered' (an answer
-   * came before: the first stands) or 'gone' (the task is no longer pending).
+   * came before: the first stands) or 'gone' (the task is no longer pending). With it, when the
+   * task was handed out, and an activity task's activity and scheduling time, for the metrics.
    */
-  async answerTask(arn: string, nonce: string, answer: TaskAnswer): Promise<'recorded' | 'answered' | 'gone'> {
-    const res = (await this.h.run('answerTask', [keys.execution(executionId(arn))], [nonce, JSON.stringify(answer)])) as number;
-    return res === 1 ? 'recorded' : res === 0 ? 'answered' : 'gone';
+  async answerTask(arn: string, nonce: string, answer: TaskAnswer): Promise<{ outcome: 'recorded' | 'answered' | 'gone'; task?: AnsweredTask }> {
+    const res = (await this.h.run('answerTask', [keys.execution(executionId(arn))], [nonce, JSON.stringify(answer)])) as -1 | [number, string | null, string | null];
+    if (res === -1) return { outcome: 'gone' };
+    const [fresh, start, scheduled] = res;
+    const task: AnsweredTask = {};
+    if (start) task.start = Number(start);
+    if (scheduled) {
+      const bar = scheduled.indexOf('|');
+      task.scheduledAt = Number(scheduled.slice(0, bar));
+      task.activity = scheduled.slice(bar + 1);
+    }
+    return { outcome: fresh === 1 ? 'recorded' : 'answered', task };
   }
 
   async heartbeat(token: string, now: number): Promise<boolean> {

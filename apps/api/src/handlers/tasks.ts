@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
-import { decodeTaskToken, type PendingTaskState, type TaskAnswer } from '@redstep/store';
+import { decodeTaskToken, type AnsweredTask, type TaskAnswer } from '@redstep/store';
 import { acknowledge, type ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
 import { requireActivity } from './activities.js';
@@ -64,7 +64,7 @@ async function longPoll(ctx: ApiContext, name: string, workerName: string | unde
 }
 
 /** Activity run time (handed out to closed) and total time (scheduled to closed) of a task closing now. */
-function observeClosed(ctx: ApiContext, task: PendingTaskState & { activity?: string; scheduledAt?: number }, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
+function observeClosed(ctx: ApiContext, task: AnsweredTask, outcome: 'activitiesSucceeded' | 'activitiesFailed'): void {
   const { activity } = task;
   if (activity === undefined) return;
   const now = ctx.now();
@@ -74,53 +74,52 @@ function observeClosed(ctx: ApiContext, task: PendingTaskState & { activity?: st
   if (task.scheduledAt !== undefined) m.activityTime.observe({ activity }, (now - task.scheduledAt) / 1000);
 }
 
-/** The pending task a token names, or AWS's error for a token that is bad or no longer pending. */
-async function pendingTask(ctx: ApiContext, token: string) {
+/** The execution and task a token names, or AWS's error for a token that is not one. */
+function decode(token: string) {
   const decoded = decodeTaskToken(token);
-  if (!decoded) throw new InvalidToken('Invalid Token: \'Invalid token\'');
-  // A few hash fields, not the whole execution: every answer of an activity worker comes here.
-  const task = await ctx.executions.pendingTask(decoded.arn, decoded.nonce);
-  if (!task) throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
-  return { ...decoded, task };
+  if (!decoded) throw new InvalidToken("Invalid Token: 'Invalid token'");
+  return decoded;
 }
 
+const gone = () => new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+
 /**
- * Records the answer with the execution before its job is enqueued, so a time-out that falls
- * due first (the job's worker died) applies it instead. The first answer stands.
+ * Records the answer with the execution, then enqueues the job that applies it: a time-out that
+ * falls due first (the job's worker died) applies the recorded answer instead. The first answer
+ * stands; a task no longer pending is AWS's TaskTimedOut.
  */
-async function answer(ctx: ApiContext, arn: string, nonce: string, value: TaskAnswer): Promise<void> {
-  if ((await ctx.executions.answerTask(arn, nonce, value)) === 'gone') throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
+async function answer(ctx: ApiContext, token: string, value: TaskAnswer): Promise<AnsweredTask> {
+  const { arn, nonce } = decode(token);
+  const { outcome, task } = await ctx.executions.answerTask(arn, nonce, value);
+  if (outcome === 'gone') throw gone();
+  if (value.kind === 'succeeded') await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output: value.output });
+  else await ctx.queue.add({ k: 'taskFailed', e: arn, w: nonce, ...(value.error !== undefined && { error: value.error }), ...(value.cause !== undefined && { cause: value.cause }) });
+  await acknowledge(ctx);
+  return task!;
 }
 
 export function sendTaskSuccess(ctx: ApiContext) {
   return async (body: Body) => {
+    const token = str(body, 'taskToken');
     const output = str(body, 'output');
     try {
       JSON.parse(output);
     } catch (e) {
       throw new InvalidOutput(`Invalid Output: '${(e as Error).message}'`);
     }
-    const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
-    await answer(ctx, arn, nonce, { kind: 'succeeded', output });
-    await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output });
-    await acknowledge(ctx);
-    observeClosed(ctx, task, 'activitiesSucceeded');
+    observeClosed(ctx, await answer(ctx, token, { kind: 'succeeded', output }), 'activitiesSucceeded');
     return {};
   };
 }
 
 export function sendTaskFailure(ctx: ApiContext) {
   return async (body: Body) => {
-    const { arn, nonce, task } = await pendingTask(ctx, str(body, 'taskToken'));
     const failure: { error?: string; cause?: string } = {};
     const error = optStr(body, 'error');
     const cause = optStr(body, 'cause');
     if (error !== undefined) failure.error = error;
     if (cause !== undefined) failure.cause = cause;
-    await answer(ctx, arn, nonce, { kind: 'failed', ...failure });
-    await ctx.queue.add({ k: 'taskFailed', e: arn, w: nonce, ...failure });
-    await acknowledge(ctx);
-    observeClosed(ctx, task, 'activitiesFailed');
+    observeClosed(ctx, await answer(ctx, str(body, 'taskToken'), { kind: 'failed', ...failure }), 'activitiesFailed');
     return {};
   };
 }
@@ -128,10 +127,8 @@ export function sendTaskFailure(ctx: ApiContext) {
 export function sendTaskHeartbeat(ctx: ApiContext) {
   return async (body: Body) => {
     const token = str(body, 'taskToken');
-    await pendingTask(ctx, token);
-    if (!(await ctx.executions.heartbeat(token, ctx.now()))) {
-      throw new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
-    }
+    decode(token);
+    if (!(await ctx.executions.heartbeat(token, ctx.now()))) throw gone();
     return {};
   };
 }
