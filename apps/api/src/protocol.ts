@@ -9,6 +9,7 @@ import {
   validateRequest,
   type AwsApiError,
 } from '@redstep/core';
+import type { RequestGuard } from './auth/guard.js';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
@@ -45,7 +46,7 @@ export interface ProtocolHooks {
  * code also in `x-amzn-ErrorType` (where AWS clients look first). A plain node handler: this is
  * every API call's path, so it skips express's routing and body parsing.
  */
-export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: ProtocolHooks) {
+export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: ProtocolHooks, guard?: RequestGuard) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.headers['x-amz-target'];
     const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
@@ -77,6 +78,8 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
             reply(res, 413, JSON.stringify({ __type: errorCode, message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }));
             return;
           }
+          // Authentication and throttling come first: nothing of the request is read before them.
+          if (guard) await guard.check(req, raw, handler ? name : '');
           if (!handler) throw new UnknownOperationException('');
           const body = decodeBody(raw);
           validateRequest(name, body);

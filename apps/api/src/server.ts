@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, redisAnswers, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
 import { createContext, type ApiContext } from './context.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
+import { requestGuard } from './auth/guard.js';
 import * as sm from './handlers/state-machines.js';
 import * as ex from './handlers/executions.js';
 import * as act from './handlers/activities.js';
@@ -135,7 +136,8 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   });
   const table = handlers(ctx);
   const inFlight = { count: 0 };
-  const aws = awsJsonProtocol(table, observeRequests(ctx, log, inFlight));
+  const guard = await requestGuard(config, log);
+  const aws = awsJsonProtocol(table, observeRequests(ctx, log, inFlight), guard);
   const stopSampling = sampleQueue(ctx.queue, ctx.metrics);
   const sampleActivities = setInterval(() => {
     ctx.activities.waitingCounts().then(
@@ -158,6 +160,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
       // Stop accepting, wake long polls (they answer empty), let in-flight requests finish.
       ctx.closing.abort();
       ctx.blocking.close();
+      guard?.close();
       stopSampling();
       clearInterval(sampleActivities);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -20,3 +20,8 @@ describe('EXECUTION_RETENTION_DAYS', () => {
     }
   });
 });
+
+test('SFN_CREDENTIALS_FILE names the credentials file; unset, no authentication', () => {
+  expect(loadConfig({}).credentialsFile).toBeUndefined();
+  expect(loadConfig({ SFN_CREDENTIALS_FILE: '/etc/redstep/credentials.json' }).credentialsFile).toBe('/etc/redstep/credentials.json');
+});

@@ -46,6 +46,11 @@ export interface Config {
   reconcileIdleMs: number;
   /** What an acknowledgement means on disk (REDSTEP_DURABILITY): see the README. */
   durability: 'everysec' | 'strict';
+  /**
+   * JSON file of the credentials whose SigV4 signatures the api accepts (SFN_CREDENTIALS_FILE);
+   * absent: requests are not authenticated.
+   */
+  credentialsFile?: string;
 }
 
 export interface AwsConfig {
@@ -111,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
   if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.SFN_CREDENTIALS_FILE) config.credentialsFile = env.SFN_CREDENTIALS_FILE;
   return config;
 }
 
