@@ -71,7 +71,7 @@ beforeAll(async () => {
   file = join(dir, 'credentials.json');
   writeCredentials([A, T]);
   api = await startApiProcess(redis.url, { ...redis.env, SFN_CREDENTIALS_FILE: file });
-  open = await startApiProcess(redis.url, { ...redis.env });
+  open = await startApiProcess(redis.url, { ...redis.env, SFN_THROTTLE_OTHER: '3/0.001', SFN_THROTTLE_START_EXECUTION: '1/0.001' });
   worker = await startWorkerProcess(redis.url, redis.env);
 });
 
@@ -146,5 +146,26 @@ describe('without SFN_CREDENTIALS_FILE', () => {
   test('any signature is accepted, as before, and the start logs a warning', async () => {
     await sdk({ accessKeyId: 'anything', secretAccessKey: 'at-all' }, {}, open.endpoint).send(new CreateActivityCommand({ name: uniqueName('open') }));
     expect(open.output()).toMatch(/"level":"warn".*SFN_CREDENTIALS_FILE is not set/);
+  });
+});
+
+describe('throttling (SFN_THROTTLE_<GROUP>)', () => {
+  test('a group past its bucket answers ThrottlingException "Rate exceeded" (400); other groups are untouched', async () => {
+    // Up to 3 calls of the OTHER group pass (the previous test spent one); the bucket refills 1 per 1000 s.
+    const results: string[] = [];
+    for (let i = 0; i < 4; i++) results.push((await rawCall(open.endpoint, 'AWSStepFunctions.ListActivities', '{}')).json?.__type as string ?? 'ok');
+    expect(results.filter((r) => r === 'ok').length).toBeLessThanOrEqual(2);
+    const refused = await rawCall(open.endpoint, 'AWSStepFunctions.DescribeActivity', '{}');
+    expect({ status: refused.status, errorType: refused.errorType, json: refused.json }).toEqual({
+      status: 400,
+      errorType: 'ThrottlingException',
+      json: { __type: 'ThrottlingException', message: 'Rate exceeded' },
+    });
+    // StartExecution has its own bucket (size 1): its first call reaches the handler.
+    const start = await rawCall(open.endpoint, 'AWSStepFunctions.StartExecution', '{}');
+    expect(start.json?.__type).toBe('ValidationException');
+    expect((await rawCall(open.endpoint, 'AWSStepFunctions.StartExecution', '{}')).json?.__type).toBe('ThrottlingException');
+    // GetActivityTask and SendTask* are not throttled in this configuration.
+    for (let i = 0; i < 5; i++) expect((await rawCall(open.endpoint, 'AWSStepFunctions.SendTaskHeartbeat', '{}')).json?.__type).toBe('ValidationException');
   });
 });
