@@ -95,14 +95,23 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
 }
 
 /**
- * The body with `null` members and list elements dropped, at every depth: AWS JSON reads a
- * null member as an absent one (validation already did), so handlers never meet one.
+ * How deep nulls are dropped. The model's inputs nest a few levels; deeper values are members it
+ * does not know (ignored), which may nest as deep as JSON.parse allows: past the call stack.
  */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+const NULLS_DEPTH = 32;
+
+/**
+ * The body with `null` members and list elements dropped, at every depth the model reaches: AWS
+ * JSON reads a null member as an absent one (validation already did), so handlers never meet one.
+ */
+function withoutNulls(value: unknown, depth = 0): unknown {
+  if (depth > NULLS_DEPTH) return value;
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map((v) => withoutNulls(v, depth + 1));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  // A `__proto__` member (never one of the model's) would become the copy's prototype, and its
+  // members would reach handlers as if sent, unvalidated: it is dropped with the nulls.
+  for (const [k, v] of Object.entries(value)) if (v !== null && k !== '__proto__') out[k] = withoutNulls(v, depth + 1);
   return out;
 }
 
