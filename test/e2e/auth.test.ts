@@ -12,8 +12,8 @@ import { ROLE_ARN, uniqueName, waitForEnd } from '../support/sfn.js';
 import { expectAwsError, passMachine, rawCall } from './helpers.js';
 
 const A = { accessKeyId: 'AKIAREDSTEPTESTA', secretAccessKey: 'secret-of-a', accountId: '111111111111' };
-const T = { accessKeyId: 'ASIAREDSTEPTESTT', secretAccessKey: 'secret-of-t', accountId: '222222222222', sessionToken: 'session-of-t' };
-const C = { accessKeyId: 'AKIAREDSTEPTESTC', secretAccessKey: 'secret-of-c', accountId: '333333333333' };
+const T = { accessKeyId: 'ASIAREDSTEPTESTT', secretAccessKey: 'secret-of-t', accountId: '111111111111', sessionToken: 'session-of-t' };
+const C = { accessKeyId: 'AKIAREDSTEPTESTC', secretAccessKey: 'secret-of-c', accountId: '111111111111' };
 
 let redis: TestRedis;
 let dir: string;
@@ -70,7 +70,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'redstep-auth-'));
   file = join(dir, 'credentials.json');
   writeCredentials([A, T]);
-  api = await startApiProcess(redis.url, { ...redis.env, SFN_CREDENTIALS_FILE: file });
+  api = await startApiProcess(redis.url, { ...redis.env, SFN_CREDENTIALS_FILE: file, SFN_ACCOUNT_ID: '111111111111' });
   open = await startApiProcess(redis.url, { ...redis.env, SFN_THROTTLE_OTHER: '3/0.001', SFN_THROTTLE_START_EXECUTION: '1/0.001' });
   worker = await startWorkerProcess(redis.url, redis.env);
 });
@@ -139,6 +139,12 @@ describe('SigV4 verification (SFN_CREDENTIALS_FILE)', () => {
     expect(await eventually(() => Promise.resolve(api.output()), (out) => out.includes('credentials file invalid'))).toMatch(/credentials file invalid/);
     expect(await outcome(c.send(new ListActivitiesCommand({})))).toBe('ok');
     writeCredentials([A, T, C]);
+  });
+
+  test('a credentials file naming an account other than SFN_ACCOUNT_ID stops the api at start (accounts are not kept apart yet)', async () => {
+    const other = join(dir, 'other-account.json');
+    writeFileSync(other, JSON.stringify({ credentials: [{ ...C, accountId: '999999999999' }] }));
+    await expect(startApiProcess(redis.url, { ...redis.env, SFN_CREDENTIALS_FILE: other, SFN_ACCOUNT_ID: '111111111111' })).rejects.toThrow(/not SFN_ACCOUNT_ID \(111111111111\)/);
   });
 });
 
