@@ -33,6 +33,7 @@ export function caller(endpoint, { credential, region = 'us-east-1' } = {}) {
     const out = { ...signed.headers };
     if (mode === 'garbage') out.authorization = `AWS4-HMAC-SHA256 ${'Credential=x, '.repeat(3)}Signature`;
     if (mode === 'noDate') delete out['x-amz-date'];
+    if (mode === 'oddSignedHeaders') out.authorization = out.authorization.replace('SignedHeaders=', 'SignedHeaders=constructor;__proto__;x-absent;');
     return out;
   }
   async function call(action, text, { mode = 'signed', tamper, timeoutMs = ANSWER_TIMEOUT_MS } = {}) {
@@ -86,7 +87,7 @@ function harvest(pool, out) {
   visit(out);
 }
 
-const BAD_SIGNATURES = ['unsigned', 'garbage', 'wrongSecret', 'unknownKey', 'expired', 'noDate', 'tampered'];
+const BAD_SIGNATURES = ['unsigned', 'garbage', 'wrongSecret', 'unknownKey', 'expired', 'noDate', 'oddSignedHeaders', 'tampered'];
 
 /**
  * Sends `n` seeded requests, `concurrency` at a time. Answers `{ sent, byStatus, byMode,

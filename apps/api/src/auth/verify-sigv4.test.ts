@@ -128,6 +128,10 @@ describe('verifySigV4', () => {
     hashed.headers['x-amz-content-sha256'] = createHash('sha256').update('{"name":"b"}').digest('hex');
     hashed.body = Buffer.from('{"name":"b"}').subarray(0, 5);
     expect((await refused(hashed)).code).toBe('InvalidSignatureException');
+    // Header names the client chooses: inherited members of the headers object are not headers.
+    const inherited = await signed();
+    inherited.headers.authorization = String(inherited.headers.authorization).replace('SignedHeaders=', 'SignedHeaders=constructor;__proto__;tostring;');
+    expect((await refused(inherited)).message).toMatch(mismatch);
     const noHost = await signed();
     noHost.headers.authorization = String(noHost.headers.authorization).replace('SignedHeaders=', 'SignedHeaders=x-').replace(/SignedHeaders=[^,]*/, 'SignedHeaders=x-amz-date');
     expect((await refused(noHost)).message).toBe("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");

@@ -62,7 +62,7 @@ export async function verifySigV4(req: SignedRequest, lookup: (accessKeyId: stri
   const credential = lookup(scope.accessKeyId);
   if (!credential) throw new UnrecognizedClientException();
   const expected = await expectedSignature(req, parsed.signedHeaders, credential, scope.region, signedAt);
-  if (!SIGNATURE.test(parsed.signature) || !timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.signature)) || !payloadHashMatches(req)) {
+  if (!SIGNATURE.test(parsed.signature) || expected.length !== parsed.signature.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(parsed.signature)) || !payloadHashMatches(req)) {
     throw new InvalidSignatureException(
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     );
@@ -71,9 +71,12 @@ export async function verifySigV4(req: SignedRequest, lookup: (accessKeyId: stri
   return { accessKeyId: credential.accessKeyId, accountId: credential.accountId, region: scope.region };
 }
 
-/** A header's value; node joins repeated headers with ", ", as SigV4's canonical form does. */
+/**
+ * A header's value; node joins repeated headers with ", ", as SigV4's canonical form does. Own
+ * members only: the client names the headers (SignedHeaders), and `constructor` is not one.
+ */
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
+  const v = Object.hasOwn(headers, name) ? headers[name] : undefined;
   return Array.isArray(v) ? v.join(', ') : v;
 }
 
@@ -148,9 +151,17 @@ async function expectedSignature(req: SignedRequest, signedHeaders: string[], cr
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
     const value = header(req.headers, name);
-    if (value !== undefined) headers[name] = value;
+    // A header signed but not sent has no value to sign: no signature can match.
+    if (value === undefined) return '';
+    headers[name] = value;
   }
   const url = new URL(req.url, 'http://localhost');
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Not percent-encoded UTF-8: signed as received (the signature will not match).
+  }
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of url.searchParams) {
     const prior = query[k];
@@ -164,7 +175,7 @@ async function expectedSignature(req: SignedRequest, signedHeaders: string[], cr
     sha256: NodeSha256,
   });
   const signed = await signer.sign(
-    { method: req.method, protocol: 'http:', hostname: headers.host ?? '', path: decodeURIComponent(url.pathname), query, headers, body: req.body },
+    { method: req.method, protocol: 'http:', hostname: headers.host ?? '', path, query, headers, body: req.body },
     { signingDate: signedAt, signableHeaders: new Set(signedHeaders) },
   );
   return /Signature=([0-9a-f]+)/.exec(signed.headers.authorization ?? '')?.[1] ?? '';
