@@ -128,4 +128,20 @@ describe('AWS JSON 1.0 protocol', () => {
     const tagged = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', JSON.stringify({ name: uniqueName('nulls'), tags: [null, { key: 'k', value: 'v' }] }));
     expect(tagged.status).toBe(200);
   });
+
+  test('members the model does not know are ignored however deep they nest, and a __proto__ member smuggles nothing in', async () => {
+    const { endpoint } = cluster.api;
+    const deep = `${'{"n":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const listed = await rawCall(endpoint, 'AWSStepFunctions.ListActivities', `{"a":${deep}}`);
+    expect(listed.status).toBe(200);
+    const refused = await rawCall(endpoint, 'AWSStepFunctions.DescribeActivity', `{"a":${deep}}`);
+    expect(refused.json?.__type).toBe('ValidationException');
+    // Validation sees no `tags` (an unknown member); the handler must not find them through the prototype either.
+    const smuggled = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', JSON.stringify({ name: uniqueName('proto') }).replace('{', '{"__proto__":{"tags":[{"key":"smuggled","value":"in"}]},'));
+    expect(smuggled.status).toBe(200);
+    const tags = await rawCall(endpoint, 'AWSStepFunctions.ListTagsForResource', JSON.stringify({ resourceArn: smuggled.json?.activityArn }));
+    expect(tags.json).toEqual({ tags: [] });
+    const onlyProto = await rawCall(endpoint, 'AWSStepFunctions.CreateActivity', '{"__proto__":{"name":"hidden"}}');
+    expect(onlyProto.json?.__type).toBe('ValidationException');
+  });
 });

@@ -9,6 +9,7 @@ import {
   validateRequest,
   type AwsApiError,
 } from '@redstep/core';
+import type { RequestGuard } from './auth/guard.js';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
@@ -45,7 +46,7 @@ export interface ProtocolHooks {
  * code also in `x-amzn-ErrorType` (where AWS clients look first). A plain node handler: this is
  * every API call's path, so it skips express's routing and body parsing.
  */
-export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: ProtocolHooks) {
+export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: ProtocolHooks, guard?: RequestGuard) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const target = req.headers['x-amz-target'];
     const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
@@ -77,6 +78,8 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
             reply(res, 413, JSON.stringify({ __type: errorCode, message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }));
             return;
           }
+          // Authentication and throttling come first: nothing of the request is read before them.
+          if (guard) await guard.check(req, raw, handler ? name : '');
           if (!handler) throw new UnknownOperationException('');
           const body = decodeBody(raw);
           validateRequest(name, body);
@@ -92,14 +95,23 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
 }
 
 /**
- * The body with `null` members and list elements dropped, at every depth: AWS JSON reads a
- * null member as an absent one (validation already did), so handlers never meet one.
+ * How deep nulls are dropped. The model's inputs nest a few levels; deeper values are members it
+ * does not know (ignored), which may nest as deep as JSON.parse allows: past the call stack.
  */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== null).map(withoutNulls);
+const NULLS_DEPTH = 32;
+
+/**
+ * The body with `null` members and list elements dropped, at every depth the model reaches: AWS
+ * JSON reads a null member as an absent one (validation already did), so handlers never meet one.
+ */
+function withoutNulls(value: unknown, depth = 0): unknown {
+  if (depth > NULLS_DEPTH) return value;
+  if (Array.isArray(value)) return value.filter((v) => v !== null).map((v) => withoutNulls(v, depth + 1));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  // A `__proto__` member (never one of the model's) would become the copy's prototype, and its
+  // members would reach handlers as if sent, unvalidated: it is dropped with the nulls.
+  for (const [k, v] of Object.entries(value)) if (v !== null && k !== '__proto__') out[k] = withoutNulls(v, depth + 1);
   return out;
 }
 

@@ -6,6 +6,7 @@ import { createLogger, redisAnswers, errorsEvery, renderMetrics, sampleQueue, ty
 import { createContext, type ApiContext } from './context.js';
 import { connectionLimit, guardConnections, openFileLimit } from './connection-guard.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
+import { requestGuard } from './auth/guard.js';
 import * as sm from './handlers/state-machines.js';
 import * as ex from './handlers/executions.js';
 import * as act from './handlers/activities.js';
@@ -137,7 +138,8 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
   });
   const table = handlers(ctx);
   const inFlight = { count: 0 };
-  const aws = awsJsonProtocol(table, observeRequests(ctx, log, inFlight));
+  const guard = await requestGuard(config, log);
+  const aws = awsJsonProtocol(table, observeRequests(ctx, log, inFlight), guard);
   const stopSampling = sampleQueue(ctx.queue, ctx.metrics);
   const sampleActivities = setInterval(() => {
     ctx.activities.waitingCounts().then(
@@ -167,6 +169,7 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
       // Stop accepting, wake long polls (they answer empty), let in-flight requests finish.
       ctx.closing.abort();
       ctx.polls.close();
+      guard?.close();
       stopSampling();
       clearInterval(sampleActivities);
       const drained = new Promise<void>((resolve) => server.close(() => resolve()));

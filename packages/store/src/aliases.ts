@@ -1,6 +1,6 @@
 import { keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
-import { runInline } from './versions.js';
+import { defineInline, runInline } from './versions.js';
 
 /** One route of an alias: a version number of the same machine and its weight (percent). */
 export interface AliasRoute {
@@ -55,7 +55,9 @@ export const aliasConfigText = (c: AliasConfig): string =>
   JSON.stringify(c.d === undefined ? { routes: c.routes.map((r) => ({ v: r.v, w: r.w })) } : { d: c.d, routes: c.routes.map((r) => ({ v: r.v, w: r.w })) });
 
 export class AliasStore {
-  constructor(private readonly h: RedisHandle) {}
+  constructor(private readonly h: RedisHandle) {
+    defineInline(h, 'putAlias', PUT_ALIAS, 3);
+  }
 
   private keyList(machine: string): string[] {
     return [keys.stateMachine(machine), keys.stateMachineVersions(machine), keys.stateMachineAliases(machine)];
@@ -71,7 +73,7 @@ export class AliasStore {
   }
 
   private async put(mode: string, machine: string, alias: string, config: AliasConfig, now: number, max: number, previous: string): Promise<PutAliasResult> {
-    const res = (await runInline(this.h, 'putAlias', PUT_ALIAS, this.keyList(machine), [
+    const res = (await runInline(this.h, 'putAlias', this.keyList(machine), [
       mode,
       alias,
       aliasConfigText(config),

@@ -20,3 +20,27 @@ describe('EXECUTION_RETENTION_DAYS', () => {
     }
   });
 });
+
+describe('SFN_THROTTLE_<GROUP>', () => {
+  test('is off by default', () => {
+    expect(loadConfig({}).throttle).toEqual({});
+  });
+
+  test('takes a bucket size and a refill rate per group', () => {
+    expect(loadConfig({ SFN_THROTTLE_START_EXECUTION: '1300/300', SFN_THROTTLE_OTHER: ' 5 / 0.5 ' }).throttle).toEqual({
+      START_EXECUTION: { burst: 1300, perSecond: 300 },
+      OTHER: { burst: 5, perSecond: 0.5 },
+    });
+  });
+
+  test('refuses what is not <size>/<rate>', () => {
+    for (const raw of ['100', '0/1', '10/0', 'a/b', '10/-1', '1.5/2']) {
+      expect(() => loadConfig({ SFN_THROTTLE_SEND_TASK: raw }), raw).toThrow(ConfigError);
+    }
+  });
+});
+
+test('SFN_CREDENTIALS_FILE names the credentials file; unset, no authentication', () => {
+  expect(loadConfig({}).credentialsFile).toBeUndefined();
+  expect(loadConfig({ SFN_CREDENTIALS_FILE: '/etc/redstep/credentials.json' }).credentialsFile).toBe('/etc/redstep/credentials.json');
+});

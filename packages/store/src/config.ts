@@ -51,7 +51,26 @@ export interface Config {
    * connection's requests are answered 503. Absent: what the open-file limit leaves.
    */
   maxConnections?: number;
+  /**
+   * JSON file of the credentials whose SigV4 signatures the api accepts (SFN_CREDENTIALS_FILE);
+   * absent: requests are not authenticated.
+   */
+  credentialsFile?: string;
+  /** Token buckets per account and action group (SFN_THROTTLE_<GROUP>); a group absent is not throttled. */
+  throttle: ThrottleConfig;
 }
+
+/** The action groups AWS throttles separately. */
+export const THROTTLE_GROUPS = ['START_EXECUTION', 'GET_ACTIVITY_TASK', 'SEND_TASK', 'OTHER'] as const;
+export type ThrottleGroup = (typeof THROTTLE_GROUPS)[number];
+
+/** A token bucket: at most `burst` calls at once, refilled by `perSecond` tokens a second. */
+export interface BucketConfig {
+  burst: number;
+  perSecond: number;
+}
+
+export type ThrottleConfig = Partial<Record<ThrottleGroup, BucketConfig>>;
 
 export interface AwsConfig {
   /** AWS_REGION, else AWS_DEFAULT_REGION, else SFN_REGION. */
@@ -107,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIdleMs: int('REDSTEP_RECONCILE_IDLE_SECONDS', 60, 1, 86_400) * 1000,
     durability: durability(env.REDSTEP_DURABILITY),
     redisMode: redisMode(env.REDIS_MODE),
+    throttle: throttle(env),
   };
   if (env.REDSTEP_SHARDS) config.shards = int('REDSTEP_SHARDS', DEFAULT_SHARDS, 1, 1024);
   if (env.REDSTEP_MAX_CONNECTIONS) config.maxConnections = int('REDSTEP_MAX_CONNECTIONS', 0, 1, 10_000_000);
@@ -117,7 +137,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (env.SFN_HTTP_CONNECTIONS) config.httpConnectionsPath = env.SFN_HTTP_CONNECTIONS;
   if (env.LAMBDA_ENDPOINT) config.lambdaEndpoint = env.LAMBDA_ENDPOINT.replace(/\/+$/, '');
   if (env.REDIS_URL) config.redisUrl = env.REDIS_URL;
+  if (env.SFN_CREDENTIALS_FILE) config.credentialsFile = env.SFN_CREDENTIALS_FILE;
   return config;
+}
+
+/** SFN_THROTTLE_<GROUP>=<burst>/<refill per second>, e.g. `1300/300`; positive numbers. */
+function throttle(env: NodeJS.ProcessEnv): ThrottleConfig {
+  const out: ThrottleConfig = {};
+  for (const group of THROTTLE_GROUPS) {
+    const name = `SFN_THROTTLE_${group}`;
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*$/.exec(raw);
+    const burst = Number(m?.[1]);
+    const perSecond = Number(m?.[2]);
+    if (!m || burst < 1 || perSecond <= 0) throw new ConfigError(`${name} must be '<bucket size>/<refill per second>' (e.g. 1300/300), got '${raw}'`);
+    out[group] = { burst, perSecond };
+  }
+  return out;
 }
 
 function redisMode(raw: string | undefined): RedisMode {

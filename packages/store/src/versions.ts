@@ -19,18 +19,26 @@ export interface VersionRecord {
 }
 
 /**
- * Runs an inline Lua script by name, defining it once per connection. Scripts here touch only
- * keys of one state machine (one hash tag), all passed as KEYS, so they run on Redis Cluster.
+ * Inline Lua scripts by name. Scripts here touch only keys of one state machine (one hash tag),
+ * all passed as KEYS, so they run on Redis Cluster. A store defines its scripts when it is made:
+ * with auto-pipelining on, a pipeline copies the connection's commands when it opens, so a
+ * command defined while one is open (at the first request that needs it, under load) is missing
+ * from that pipeline, and ioredis fails the batch and then crashes the process.
  */
 const defined = new WeakMap<Redis, Set<string>>();
-export async function runInline(h: RedisHandle, name: string, lua: string, keyList: string[], args: (string | number)[]): Promise<unknown> {
+export function defineInline(h: RedisHandle, name: string, lua: string, numberOfKeys: number): void {
   const command = `rs_inline_${name}`;
   let set = defined.get(h.redis);
   if (!set) defined.set(h.redis, (set = new Set()));
-  if (!set.has(command)) {
-    h.redis.defineCommand(command, { numberOfKeys: keyList.length, lua });
-    set.add(command);
-  }
+  if (set.has(command)) return;
+  h.redis.defineCommand(command, { numberOfKeys, lua });
+  set.add(command);
+}
+
+/** Runs an inline script its store defined (defineInline) when it was made. */
+export async function runInline(h: RedisHandle, name: string, keyList: string[], args: (string | number)[]): Promise<unknown> {
+  const command = `rs_inline_${name}`;
+  if (!defined.get(h.redis)?.has(command)) throw new Error(`inline script ${name} runs before it is defined`);
   const fn = (h.redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[command]!;
   return fn.call(h.redis, ...keyList, ...args);
 }
@@ -99,7 +107,10 @@ export type PublishResult =
 export type DeleteVersionResult = { kind: 'deleted' | 'missing' } | { kind: 'conflict'; aliases: string[] };
 
 export class VersionStore {
-  constructor(private readonly h: RedisHandle) {}
+  constructor(private readonly h: RedisHandle) {
+    defineInline(h, 'publishVersion', PUBLISH, 3);
+    defineInline(h, 'deleteVersion', DELETE_VERSION, 3);
+  }
 
   /**
    * Publishes the current revision of machine `name` (whose ARN must be `arn`). `expectedRevision`
@@ -109,7 +120,6 @@ export class VersionStore {
     const res = (await runInline(
       this.h,
       'publishVersion',
-      PUBLISH,
       [keys.stateMachine(name), keys.stateMachineVersions(name), keys.stateMachineVersionIndex(name)],
       [
         opts.expectedRevision === undefined ? '0' : '1',
@@ -152,7 +162,6 @@ export class VersionStore {
     const res = (await runInline(
       this.h,
       'deleteVersion',
-      DELETE_VERSION,
       [keys.stateMachineVersions(name), keys.stateMachineVersionIndex(name), keys.stateMachineAliases(name)],
       [String(n)],
     )) as string[];

@@ -26,13 +26,13 @@ describe('error classes', () => {
       expect(e.name).toBe(code);
       expect(e.httpStatus).toBe(ERROR_HTTP_STATUS[code as ErrorCode]);
     }
-    expect(Object.keys(ERROR_CLASSES)).toHaveLength(Object.keys(MODEL_ERRORS).length + 7);
+    expect(Object.keys(ERROR_CLASSES)).toHaveLength(Object.keys(MODEL_ERRORS).length + 9);
   });
 
-  it('uses 400 for client faults, 500 for InternalFailure, 403 for a missing token', () => {
+  it('uses 400 for client faults (authentication ones too, as AWS JSON 1.0 answers them), 500 for InternalFailure', () => {
     expect(new StateMachineDoesNotExist('x').httpStatus).toBe(400);
     expect(new InternalFailure().httpStatus).toBe(500);
-    expect(new MissingAuthenticationTokenException().httpStatus).toBe(403);
+    expect(new MissingAuthenticationTokenException().httpStatus).toBe(400);
   });
 
   it('writes the body AWS writes, with the model extra members', () => {

@@ -16,6 +16,8 @@ export type ProtocolErrorCode =
   | 'InternalFailure'
   | 'AccessDeniedException'
   | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
   | 'UnrecognizedClientException'
   | 'ThrottlingException';
 
@@ -24,8 +26,10 @@ export type ErrorCode = ModelErrorCode | ProtocolErrorCode;
 /**
  * Code -> HTTP status. A mapped type over ErrorCode, so a code added to the model (after
  * regenerating) fails to compile until it gets a status here. The model declares no
- * `httpStatusCode` on its errors, so all of them are 400; the protocol ones follow AWS's
- * common-errors table.
+ * `httpStatusCode` on its errors, so all of them are 400; so are the protocol ones: AWS JSON 1.0
+ * services answer every client fault, authentication included, with 400 (as recorded on AWS:
+ * `Status Code: 400; Error Code: UnrecognizedClientException` from AWSStepFunctions). The 403 of
+ * the common-errors tables is the query and REST protocols' answer.
  */
 export const ERROR_HTTP_STATUS: { readonly [K in ErrorCode]: number } = {
   ActivityAlreadyExists: 400,
@@ -65,7 +69,9 @@ export const ERROR_HTTP_STATUS: { readonly [K in ErrorCode]: number } = {
   SerializationException: 400,
   InternalFailure: 500,
   AccessDeniedException: 400,
-  MissingAuthenticationTokenException: 403,
+  MissingAuthenticationTokenException: 400,
+  IncompleteSignatureException: 400,
+  InvalidSignatureException: 400,
   UnrecognizedClientException: 400,
   ThrottlingException: 400,
 };
@@ -235,10 +241,19 @@ export class InternalFailure extends AwsApiError {
 export class AccessDeniedException extends AwsApiError {
   constructor(message: string) { super('AccessDeniedException', message); }
 }
+/** No `Authorization: AWS4-...` header on a service that checks signatures. */
 export class MissingAuthenticationTokenException extends AwsApiError {
-  constructor(message = 'Missing Authentication Token') {
+  constructor(message = 'Request is missing Authentication Token') {
     super('MissingAuthenticationTokenException', message);
   }
+}
+/** An Authorization header lacking a part, or a part of the wrong form (credential, date, algorithm). */
+export class IncompleteSignatureException extends AwsApiError {
+  constructor(message: string) { super('IncompleteSignatureException', message); }
+}
+/** A well-formed signature that does not verify: wrong scope, expired, or not the one calculated. */
+export class InvalidSignatureException extends AwsApiError {
+  constructor(message: string) { super('InvalidSignatureException', message); }
 }
 export class UnrecognizedClientException extends AwsApiError {
   constructor(message = 'The security token included in the request is invalid.') {
@@ -261,7 +276,8 @@ export const ERROR_CLASSES = {
   StateMachineDoesNotExist, StateMachineLimitExceeded, StateMachineTypeNotSupported,
   TaskDoesNotExist, TaskTimedOut, TooManyTags, ValidationException,
   UnknownOperationException, SerializationException, InternalFailure, AccessDeniedException,
-  MissingAuthenticationTokenException, UnrecognizedClientException, ThrottlingException,
+  MissingAuthenticationTokenException, IncompleteSignatureException, InvalidSignatureException,
+  UnrecognizedClientException, ThrottlingException,
 } satisfies { readonly [K in ErrorCode]: new (message: string) => AwsApiError };
 
 export function isAwsApiError(e: unknown): e is AwsApiError {

@@ -34,6 +34,14 @@ describe('validateRequest: accepts', () => {
     expect(caught('ListExecutions', { stateMachineArn: SM, maxResults: 0, statusFilter: 'RUNNING' })).toBeUndefined();
   });
 
+  it('an unknown member nested deeper than the call stack: ignored, and still shown in a violation without a fault', () => {
+    const deep = JSON.parse(`${'{"n":'.repeat(50_000)}1${'}'.repeat(50_000)}`) as unknown;
+    expect(caught('ListActivities', { a: deep })).toBeUndefined();
+    expect(caught('PublishStateMachineVersion', { a: deep })).toBeInstanceOf(ValidationException);
+    const route = { stateMachineVersionArn: `${SM}:1`, weight: 1, a: deep };
+    expect(validationMessage('CreateStateMachineAlias', { name: 'a', routingConfiguration: [route, route, route] })).toMatch(/a=\{\.\.\.\}.*Member must have length less than or equal to 2$/);
+  });
+
   it('rejects an unknown operation', () => {
     const e = caught('NoSuchThing', {});
     expect(e).toBeInstanceOf(UnknownOperationException);

@@ -140,6 +140,18 @@ function javaDecimal(n: number): string {
 }
 
 /** The value as AWS's Java stack prints it inside `Value '...'`. */
+/**
+ * JSON text of a member the model does not know (validation ignores them, so they may be nested
+ * as deep as JSON.parse allows: past the stack JSON.stringify needs).
+ */
+function stringifyBounded(x: Json): string {
+  try {
+    return JSON.stringify(x);
+  } catch {
+    return '{...}';
+  }
+}
+
 function render(v: Json, shape: ModelShape): string {
   switch (shape.type) {
     case 'float':
@@ -151,7 +163,7 @@ function render(v: Json, shape: ModelShape): string {
     case 'map':
       return `{${Object.entries(v as Record<string, Json>)
         .filter(([, x]) => x !== null)
-        .map(([k, x]) => `${k}=${typeof x === 'object' ? JSON.stringify(x) : String(x)}`)
+        .map(([k, x]) => `${k}=${typeof x === 'object' ? stringifyBounded(x) : String(x)}`)
         .join(', ')}}`;
     case 'string':
     case 'boolean':
@@ -184,8 +196,8 @@ function checkConstraints(
 ): void {
   const shape = shapeOf(shapeName);
   const sensitive = parentSensitive || shape.sensitive === true;
-  const shown = sensitive ? '' : `'${render(v, shape)}' `;
-  const add = (constraint: string) => out.push(violation(shown, path, constraint));
+  // Rendered only for a violation: a valid value (the whole body, at the top) is never printed.
+  const add = (constraint: string) => out.push(violation(sensitive ? '' : `'${render(v, shape)}' `, path, constraint));
   const lengthOf = (n: number) => {
     if (shape.min !== undefined && n < shape.min) add(`Member must have length greater than or equal to ${shape.min}`);
     if (shape.max !== undefined && n > shape.max) add(`Member must have length less than or equal to ${shape.max}`);

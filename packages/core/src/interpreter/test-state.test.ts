@@ -102,6 +102,17 @@ describe('testState: mocks, Retry and Catch', () => {
     expect(r.inspectionData!.errorDetails).toEqual({ catchIndex: 1 });
   });
 
+  test('an activity, .sync or .waitForTaskToken Task needs a mock: without one it is InvalidDefinition, never a fault', async () => {
+    const activity = { Type: 'Task', Resource: 'arn:aws:states:eu-west-1:123456789012:activity:a', End: true };
+    const callback = { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'q', MessageBody: 'm' }, End: true };
+    const sync = { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', Parameters: { StateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:s' }, End: true };
+    for (const definition of [activity, callback, sync]) {
+      await expect(run({ definition }), definition.Resource).rejects.toThrow(InvalidDefinition);
+    }
+    const mocked = await run({ definition: activity, mock: { result: '{"done":true}' } });
+    expect(parsed(mocked.output)).toEqual({ done: true });
+  });
+
   test('Map and Parallel need a mock, which stands for their children', async () => {
     const parallel = { Type: 'Parallel', Branches: [{ StartAt: 'X', States: { X: { Type: 'Pass', End: true } } }], End: true };
     await expect(run({ definition: parallel })).rejects.toThrow(InvalidDefinition);

@@ -291,6 +291,13 @@ function checkMock(request: TestStateRequest, state: State): Mocked | undefined 
         'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
       );
     }
+    // Nothing would ever answer such a Task here. AWS's wording for this case was not found; ours
+    // follows its Map and Parallel message.
+    if (state.Type === 'Task' && (/^arn:[^:]+:states:[^:]*:[^:]*:activity:/.test(state.Resource) || waitsForCallback(state))) {
+      throw new InvalidDefinition(
+        'TestState API does not support Activity tasks, or the .sync and .waitForTaskToken service integration patterns, without a mock.',
+      );
+    }
     return undefined;
   }
   if (mock.result !== undefined && mock.errorOutput !== undefined) {
