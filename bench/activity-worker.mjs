@@ -1,6 +1,6 @@
 // The activity worker of `npm run bench:activity`, in a process of its own: @redstep/activity-worker
 // on one activity, answering each task at once. Driven over IPC by bench/activity.mjs: `report`
-// answers with the tasks answered so far and their dispatch times (task received minus the `t`
+// answers with the tasks answered so far, its CPU seconds and the dispatch times (task received minus the `t`
 // its input carries, epoch ms), `stop` drains and exits.
 import http from 'node:http';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -31,7 +31,8 @@ const worker = new ActivityWorker({
 worker.start();
 process.on('message', async (m) => {
   if (m === 'report') {
-    process.send({ answered, dispatch });
+    const cpu = process.cpuUsage();
+    process.send({ answered, dispatch, cpu: (cpu.user + cpu.system) / 1e6 });
     dispatch = [];
   } else if (m === 'stop') {
     await worker.stop();

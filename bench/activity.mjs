@@ -12,10 +12,11 @@
 //             the time from the first start to the worker's last answer.
 // dispatch:   executions started at --rate per second (open loop) for --seconds; dispatch is
 //             StartExecution sent -> the worker's handler called with that task.
-// CPU is the api's: the server's main thread (its worker runs on a thread of its own), read from
-// /proc. With --profile the server runs with --cpu-prof and the last line says where the api's
-// time went, by module and by action (the profile is kept, for Chrome's DevTools). Prints one JSON line per run and one with the medians;
-// nothing is asserted.
+// CPU is read from /proc: the api's (the server's main thread), and per task also the worker
+// thread's, redis-server's and the library process's. With --profile the server runs with
+// --cpu-prof and the last line says where the api's time went, by module and by action (the
+// profile is kept, for Chrome's DevTools). Prints one JSON line per run and one with the
+// medians; nothing is asserted.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,12 +45,26 @@ const redstep = await startRedStep({ nodeArgs: profileDir ? ['--cpu-prof', `--cp
 const call = caller(redstep.endpoint, 512);
 const tag = Date.now().toString(36);
 
-/** CPU seconds of the server's main thread, where the api runs. */
-function apiCpu() {
-  const stat = readFileSync(`/proc/${redstep.pid}/task/${redstep.pid}/stat`, 'utf8');
+/** CPU seconds a /proc stat line reports (utime + stime, in clock ticks of 10 ms). */
+function cpuOf(statPath) {
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** CPU seconds of the server's main thread, where the api runs. */
+const apiCpu = () => cpuOf(`/proc/${redstep.pid}/task/${redstep.pid}/stat`);
+/** CPU seconds of the server's other threads: its worker, libuv's pool. */
+const workerThreadsCpu = () =>
+  readdirSync(`/proc/${redstep.pid}/task`)
+    .filter((tid) => tid !== String(redstep.pid))
+    .reduce((sum, tid) => sum + cpuOf(`/proc/${redstep.pid}/task/${tid}/stat`), 0);
+/** The private redis-server, the server's child. */
+const redisPid = readFileSync(`/proc/${redstep.pid}/task/${redstep.pid}/children`, 'utf8')
+  .trim()
+  .split(' ')
+  .find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('redis-server'));
+const redisCpu = () => cpuOf(`/proc/${redisPid}/stat`);
 
 async function metric(name, labels) {
   const text = await (await fetch(`${redstep.endpoint}/metrics`)).text();
@@ -123,13 +138,15 @@ async function measureActivity(run) {
 
   // Throughput: as fast as the callers and the worker go.
   const n = num('n');
-  const before = { get: await requests('GetActivityTask'), send: await requests('SendTaskSuccess'), cpu: apiCpu() };
+  const before = { get: await requests('GetActivityTask'), send: await requests('SendTaskSuccess'), cpu: apiCpu(), thread: workerThreadsCpu(), redis: redisCpu(), library: (await worker.report()).cpu };
   const t0 = performance.now();
   await closedLoop(arn, n, num('concurrency'), () => ({ t: Date.now() }));
   let answered = 0;
   await until(async () => (answered = (await worker.report()).answered) >= n);
   const wall = (performance.now() - t0) / 1000;
   const cpu = apiCpu() - before.cpu;
+  const perTask = (seconds) => Math.round((1e4 * seconds) / n) / 10;
+  const cpuPerTask = { api: perTask(cpu), worker_thread: perTask(workerThreadsCpu() - before.thread), redis: perTask(redisCpu() - before.redis), library_worker: perTask((await worker.report()).cpu - before.library) };
   const gets = (await requests('GetActivityTask')) - before.get;
   const sends = (await requests('SendTaskSuccess')) - before.send;
 
@@ -157,7 +174,8 @@ async function measureActivity(run) {
   return {
     tasks_per_s: Math.round(n / wall),
     open_polls: openPolls,
-    api_cpu_ms_per_task: Math.round((1e4 * cpu) / n) / 10,
+    api_cpu_ms_per_task: cpuPerTask.api,
+    cpu_ms_per_task: cpuPerTask,
     calls_per_task: { GetActivityTask: Math.round((100 * gets) / n) / 100, SendTaskSuccess: Math.round((100 * sends) / n) / 100 },
     rate_per_s: rate,
     dispatch_p50_ms: quantile(measured, 0.5),

@@ -35,7 +35,7 @@ export interface ApiContext {
 
 export function createContext(config: Config, handle: RedisHandle, now: () => number = Date.now, onRedisError: (err: unknown) => void = () => {}): ApiContext {
   const m = metrics();
-  const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, now });
+  const { stateMachines, executions, activities, queue, outbox, running } = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, now, onRedisError });
   return {
     config,
     stateMachines,

@@ -115,7 +115,7 @@ export interface RunningApi {
 
 /** Starts the API on config.port; close() stops accepting, releases long polls and drains. */
 export async function startApi(config: Config, handle: RedisHandle, log: Logger = createLogger('api', config.logLevel)): Promise<RunningApi> {
-  const ctx = createContext(config, handle, Date.now, errorsEvery(log, 'redis connection error', { connection: 'activity polls' }));
+  const ctx = createContext(config, handle, Date.now, errorsEvery(log, 'redis connection error', { connection: 'step queue, activity polls' }));
   ctx.polls.start(handle.redis);
   const app = express();
   app.disable('x-powered-by');

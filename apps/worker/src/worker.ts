@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { executionStores, metrics, queuePrefix, STEP_QUEUE, VersionStore, createLogger, loadConfig, type Config, type Logger, type RedisHandle, type StepJob } from '@redstep/store';
+import { errorsEvery, executionStores, metrics, queuePrefix, STEP_QUEUE, VersionStore, createLogger, loadConfig, type Config, type Logger, type RedisHandle, type StepJob } from '@redstep/store';
 import { DefinitionCache, MapRunStore, RetentionSweeper, sweepIntervalMs } from '@redstep/store';
 import { s3ObjectStore } from './integrations/s3.js';
 import { integrationsFrom } from './integrations/setup.js';
@@ -30,7 +30,7 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const m = metrics();
   const log = options.log ?? createLogger('worker', 'info');
   const config = options.config ?? loadConfig();
-  const stores = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m });
+  const stores = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, onRedisError: errorsEvery(log, 'redis connection error', { connection: 'step queue' }) });
   const { queue, stateMachines, executions, activities, running, outbox } = stores;
   const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(handle) });
   const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs);

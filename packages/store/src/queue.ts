@@ -54,12 +54,20 @@ export class StepQueue {
   /** By shard number. */
   readonly queues: Queue<StepJob>[];
 
-  constructor(connection: Redis) {
+  /**
+   * BullMQ's own connection. BullMQ defines its 60-odd scripts on the connection it is given,
+   * and an auto-pipelined client copies every script defined on it into each batch it sends:
+   * on the shared connection that made every Redis round trip of the process dearer. Adds go
+   * out one by one here, which costs less than a batch at the rates one process adds at.
+   */
+  private readonly connection: Redis;
+
+  constructor(shared: Redis, onError: (err: unknown) => void = () => {}) {
+    this.connection = shared.duplicate({ enableAutoPipelining: false });
     this.queues = allShards().map((shard) => {
-      const queue = new Queue<StepJob>(STEP_QUEUE, { connection, prefix: queuePrefix(shard), defaultJobOptions: DEFAULTS });
-      // BullMQ repeats the shared connection's errors here; they are logged where it is made
-      // (prepareRedis), and a failed add rejects its caller.
-      queue.on('error', () => {});
+      const queue = new Queue<StepJob>(STEP_QUEUE, { connection: this.connection, prefix: queuePrefix(shard), defaultJobOptions: DEFAULTS });
+      // BullMQ repeats its connection's errors on every queue: one listener logs them.
+      queue.on('error', shard === 0 ? onError : () => {});
       return queue;
     });
   }
@@ -77,5 +85,6 @@ export class StepQueue {
 
   async close(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.close()));
+    this.connection.disconnect();
   }
 }

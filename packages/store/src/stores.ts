@@ -24,13 +24,15 @@ export interface ExecutionStoresOptions {
   reconcileAfterMs: number;
   metrics?: Metrics;
   now?: () => number;
+  /** Errors of the step queue's connection (Redis unreachable, a failover), for the log. */
+  onRedisError?: (err: unknown) => void;
 }
 
 export function executionStores(handle: RedisHandle, options: ExecutionStoresOptions): ExecutionStores {
   const now = options.now ?? Date.now;
   const executions = new ExecutionStore(handle);
   const activities = new ActivityStore(handle);
-  const queue = new StepQueue(handle.redis);
+  const queue = new StepQueue(handle.redis, options.onRedisError);
   const running = new RunningIndex(handle, options.reconcileAfterMs, now);
   const outbox = new Outbox({ handle, executions, activities, queue, running, now, ...(options.metrics && { metrics: options.metrics }) });
   return { handle, executions, activities, stateMachines: new StateMachineStore(handle), queue, running, outbox, now };
