@@ -1,4 +1,5 @@
 import type { QueryLanguage, State } from '../../asl/types.js';
+import type { EvaluationBudget } from '../../bounded/budget.js';
 import type { PathContext } from '../../jsonpath/index.js';
 import type { Recorder } from '../recorder.js';
 import type { Cursor, ExecutionInfo, Fanout, StepOptions, Suspension, Wake } from '../types.js';
@@ -11,8 +12,10 @@ export interface StateContext {
   now: number;
   recorder: Recorder;
   options: StepOptions;
-  /** `$$` and variables for path evaluation. */
+  /** `$$`, variables and the evaluation budget for path evaluation. */
   paths: (taskToken?: string) => PathContext;
+  /** What the state's evaluations (paths, intrinsics, Choice rules, JSONata) may spend, all together. */
+  budget: EvaluationBudget;
   language: QueryLanguage;
   /** Variables the state reads: values from before its own Assign. */
   variables: Readonly<Record<string, unknown>>;
