@@ -17,11 +17,11 @@ export const MAX_PAYLOAD_BYTES = 262_144;
 const DEFAULT_MAX_TRANSITIONS = 1000;
 
 /**
- * Wall-clock time after which a step stops taking new states and lets the worker go (the rest
- * runs in a job of its own), as when its transitions run out: each state's evaluations are
- * bounded (bounded/budget.ts), and this bounds a run of them.
+ * The worker's time slice (StepOptions.sliceMs): wall-clock time after which a step stops taking
+ * new states and lets the worker go (the rest runs in a job of its own), as when its transitions
+ * run out. Each state's evaluations are bounded (bounded/budget.ts); this bounds a run of them.
  */
-export const STEP_SLICE_MS = 1_000;
+export const STEP_SLICE_MS = 250;
 
 /**
  * Runs an execution from its cursor until every frame waits (timer, activity, budget), or it
@@ -69,7 +69,7 @@ class Run {
     private readonly options: StepOptions,
   ) {
     this.budget = options.maxTransitions ?? DEFAULT_MAX_TRANSITIONS;
-    this.sliceEnds = Date.now() + (options.sliceMs ?? STEP_SLICE_MS);
+    this.sliceEnds = options.sliceMs === undefined ? Infinity : Date.now() + options.sliceMs;
   }
 
   /** Runs one frame's states from its cursor until it ends, fails, or waits. */

@@ -177,7 +177,7 @@ export interface StepOptions {
   maxTransitions?: number;
   /** Bounds on each state's evaluations (bounded/budget.ts); tests make them small. */
   evaluationLimits?: EvaluationLimits;
-  /** Wall-clock time after which the step takes no new state (default STEP_SLICE_MS). */
+  /** Wall-clock time after which the step takes no new state (the worker passes STEP_SLICE_MS); none: no slice. */
   sliceMs?: number;
   /** Makes task tokens; injected so the interpreter stays pure. */
   newToken: () => string;
