@@ -16,13 +16,6 @@ describe('stringMatches', () => {
     ['', '*', true],
     ['', '', true],
     ['abc', 'ABC', false],
-  ])('%j against %j is %s', (value, pattern, expected) => {
-    expect(stringMatches(value, pattern)).toBe(expected);
-  });
-});
-
-describe('stringMatches in linear time', () => {
-  it.each([
     ['aXbXc', '*X*X*', true],
     ['aXb', '*X*X*', false],
     ['abab', 'a*b', true],
@@ -35,7 +28,9 @@ describe('stringMatches in linear time', () => {
   ])('%j against %j is %s', (value, pattern, expected) => {
     expect(stringMatches(value, pattern)).toBe(expected);
   });
+});
 
+describe('stringMatches in linear time', () => {
   it('answers many stars over a long string without backtracking', () => {
     const long = 'a'.repeat(200_000);
     expect(stringMatches(long, `${'*a'.repeat(30)}*b`)).toBe(false);
