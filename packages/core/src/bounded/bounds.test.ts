@@ -68,6 +68,28 @@ describe('the most expensive evaluations we could build fail their state within 
     expect(result.closing).toMatchObject({ status: 'SUCCEEDED', output: '"States.Runtime"' });
   });
 
+  it("each Map item's ItemSelector has a budget of its own, and the loop over items lets others have turns", async () => {
+    const items = Array.from({ length: 1_000 }, (_, i) => i);
+    const input = { items, doc: nested(150) };
+    const map = (selector: Record<string, unknown>) =>
+      ({
+        StartAt: 'M',
+        States: { M: { Type: 'Map', ItemsPath: '$.items', ItemSelector: selector, ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', OutputPath: '$.n', End: true } } }, End: true } },
+      }) as StateMachineDefinition;
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    try {
+      // Every item's deep scan fits its own bound; all 1,000 together would not fit one.
+      const fine = await run(map({ 'n.$': '$$.Map.Item.Value', 'x.$': 'States.ArrayLength($.doc..a)' }), input, { ...SMALL, maxTransitions: 100_000 });
+      expect(fine.closing?.status).toBe('SUCCEEDED');
+      expect(turns).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticking);
+    }
+    const hostile = await run(map({ 'x.$': '$.doc..*..*..*' }), input);
+    expect(hostile.closing).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+  }, 60_000);
+
   it('a run of states stops taking new ones when its time slice is spent, and carries on in the next job', async () => {
     const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Pass', End: true } } } as StateMachineDefinition;
     const sliced = await run(definition, {}, { ...SMALL, sliceMs: 0 });

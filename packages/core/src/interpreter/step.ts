@@ -7,7 +7,7 @@ import { decideRetry, findCatcher } from './errors.js';
 import { payload, Recorder } from './recorder.js';
 import { catchExit, runStateType } from './states/dispatch.js';
 import { errorOutcome } from './states/error-outcome.js';
-import type { FrameOptions, FrameResult, Outcome, Scope, StateContext } from './states/state-context.js';
+import { freshBudget, type FrameOptions, type FrameResult, type Outcome, type Scope, type StateContext } from './states/state-context.js';
 import type { Cursor, ExecutionInfo, FrameSuspension, StepInput, StepOptions, StepResult, Suspension, Wake } from './types.js';
 import { applyAssignment, assignedVariablesDetails, visibleVariables, type Variables } from './variables.js';
 
@@ -197,10 +197,6 @@ function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State, budget
   return (taskToken?: string) => ({ context: contextObject(execution, cursor, taskToken, retryable), variables, budget });
 }
 
-/** The state's context with a budget of its own (a Catcher's Output and Assign after the state used up its own). */
-function withBudget(sc: StateContext, budget: EvaluationBudget): StateContext {
-  return { ...sc, budget, paths: (taskToken) => ({ ...sc.paths(taskToken), budget }) };
-}
 
 /** Runs one state; a StatesError it throws becomes an error outcome with AWS's located cause. */
 async function runState(state: State, sc: StateContext): Promise<Outcome> {
@@ -244,7 +240,7 @@ async function handleError(state: State, sc: StateContext, failure: { error?: st
   if (failure.error !== undefined) errorOutput.Error = failure.error;
   if (failure.cause !== undefined) errorOutput.Cause = failure.cause;
   try {
-    return { kind: 'catch', exit: await catchExit(catcher, withBudget(sc, new EvaluationBudget(options.evaluationLimits)), errorOutput) };
+    return { kind: 'catch', exit: await catchExit(catcher, freshBudget(sc), errorOutput) };
   } catch (e) {
     // A Catcher's own Output/Assign failing ends the execution: nothing is left to catch it.
     const outcome = errorOutcome(e, cursor);
