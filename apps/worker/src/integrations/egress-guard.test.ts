@@ -42,6 +42,9 @@ describe('egress rules', () => {
     expect(matchAddress(rules, '2001:db8::2')).toBeUndefined();
     expect(matchAddress(rules, '::ffff:169.254.1.1')?.text).toBe('169.254.0.0/16');
     expect(matchAddress(rules, '::ffff:a9fe:0101')?.text).toBe('169.254.0.0/16');
+    // A NAT64 address reaches the IPv4 address it embeds.
+    expect(matchAddress(rules, '64:ff9b::169.254.169.254')?.text).toBe('169.254.0.0/16');
+    expect(matchAddress(parseRules(['64:ff9b::/96'], 'T'), '64:ff9b::a9fe:a9fe')?.text).toBe('64:ff9b::/96');
     // An IPv4 rule never matches a plain IPv6 address, nor the reverse.
     expect(matchAddress(parseRules(['0.0.0.0/0'], 'T'), '2001:db8::1')).toBeUndefined();
     expect(matchAddress(parseRules(['::/0'], 'T'), '10.0.0.1')).toBeUndefined();

@@ -2,7 +2,8 @@
  * The rules of SFN_HTTP_DENY and SFN_HTTP_ALLOW (pure): CIDR blocks (`10.0.0.0/8`, `fd00::/8`),
  * single addresses (`169.254.169.254`, a /32 or /128) and host names (`metadata.google.internal`,
  * or `*.internal` for a domain and every name under it). Addresses are compared as bytes; an IPv4-mapped
- * IPv6 address (`::ffff:169.254.169.254`) is the IPv4 address it carries, so it meets the IPv4 rules.
+ * IPv6 address (`::ffff:169.254.169.254`) is the IPv4 address it carries, so it meets the IPv4 rules
+ * (and a NAT64 address, `64:ff9b::a9fe:a9fe`, meets both).
  */
 import { isIP } from 'node:net';
 
@@ -52,12 +53,20 @@ export function matchHost(rules: readonly EgressRule[], host: string): EgressRul
   return rules.find((r) => r.kind === 'host' && (name === r.name || (r.subdomains && name.endsWith(`.${r.name}`))));
 }
 
-/** The first CIDR rule holding `address` (any textual IPv4 or IPv6 form, a zone id allowed). */
+/**
+ * The first CIDR rule holding `address` (any textual IPv4 or IPv6 form, a zone id allowed). An
+ * address of the NAT64 prefix 64:ff9b::/96 is also the IPv4 address it reaches through the
+ * translator, so it meets the IPv4 rules as well as the IPv6 ones.
+ */
 export function matchAddress(rules: readonly EgressRule[], address: string): EgressRule | undefined {
   const bytes = addressBytes(address);
   if (!bytes) return undefined;
-  return rules.find((r) => r.kind === 'cidr' && r.bytes.length === bytes.length && inPrefix(bytes, r.bytes, r.prefix));
+  const forms = bytes.length === 16 && NAT64.every((b, i) => bytes[i] === b) ? [bytes, bytes.slice(12)] : [bytes];
+  return rules.find((r) => r.kind === 'cidr' && forms.some((f) => r.bytes.length === f.length && inPrefix(f, r.bytes, r.prefix)));
 }
+
+/** The well-known NAT64 prefix, 64:ff9b::/96 (RFC 6052). */
+const NAT64 = [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0];
 
 function inPrefix(address: Uint8Array, network: Uint8Array, prefix: number): boolean {
   for (let bit = 0; bit < prefix; bit += 8) {
