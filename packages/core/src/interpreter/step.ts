@@ -197,7 +197,6 @@ function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State, budget
   return (taskToken?: string) => ({ context: contextObject(execution, cursor, taskToken, retryable), variables, budget });
 }
 
-
 /** Runs one state; a StatesError it throws becomes an error outcome with AWS's located cause. */
 async function runState(state: State, sc: StateContext): Promise<Outcome> {
   try {
