@@ -169,7 +169,8 @@ export class World {
     const { registry } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(proc.handle), now: this.now });
     const definitions = new DefinitionCache(stateMachines);
     const invoker = new Invoker({ executions, queue, registry, now: this.now });
-    const processor = new StepProcessor({ executions, activities, stateMachines, definitions, queue, outbox, running, invoker, mapRuns: new MapRunStore(proc.handle), now: this.now });
+    // No time slice: a fault window is found by counting Redis calls, so steps must end where their definitions say.
+    const processor = new StepProcessor({ executions, activities, stateMachines, definitions, queue, outbox, running, invoker, mapRuns: new MapRunStore(proc.handle), now: this.now, sliceMs: Infinity });
     const reconciler = new Reconciler({ stores, definitions, idleMs: RECONCILE_MS, onRederived: () => this.rederived++ });
     this.worker = { proc, stores, processor, reconciler };
   }

@@ -1,4 +1,4 @@
-import { closeFromOutside, step, type Cursor, type ExecutionInfo, type StepResult, type Wake } from '@redstep/core';
+import { closeFromOutside, step, STEP_SLICE_MS, type Cursor, type ExecutionInfo, type StepResult, type Wake } from '@redstep/core';
 import {
   activityName,
   ActivityStore,
@@ -53,6 +53,8 @@ export interface ProcessorDeps {
   invoker?: Invoker;
   /** S3 for Distributed Map ItemReader / ResultWriter; absent: those Maps fail at once. */
   objectStore?: ObjectStore;
+  /** Wall-clock time after which one step takes no new state (STEP_SLICE_MS by default). */
+  sliceMs?: number;
 }
 
 /** What a job asks of the interpreter once it is known to be current. */
@@ -221,6 +223,7 @@ export class StepProcessor {
       try {
         result = await step(rec.cursor ? { ...input, cursor: rec.cursor } : input, {
           newToken: taskTokens(secret, rec),
+          sliceMs: this.deps.sliceMs ?? STEP_SLICE_MS,
           activityExists: (arn) => existing.has(arn),
           mapRunLimits: (arn) => limits[arn],
           onMapRun: (update) => mapRunUpdates.push(update),

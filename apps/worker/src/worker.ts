@@ -32,8 +32,8 @@ export function startWorker(handle: RedisHandle, options: WorkerOptions): Runnin
   const config = options.config ?? loadConfig();
   const stores = executionStores(handle, { reconcileAfterMs: config.reconcileIdleMs, metrics: m, onRedisError: errorsEvery(log, 'redis connection error', { connection: 'step queue' }) });
   const { queue, stateMachines, executions, activities, running, outbox } = stores;
-  const { registry, mocks } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(handle) });
-  const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs);
+  const { registry, guard, mocks } = integrationsFrom(config, { executions, stateMachines, queue, running, outbox, versions: new VersionStore(handle) });
+  const objectStore = s3ObjectStore(config.aws, config.httpTimeoutMs, guard);
   const invoker = new Invoker({ executions, queue, registry, ...(mocks ? { mocks } : {}) });
   const definitions = new DefinitionCache(stateMachines);
   const processor = new StepProcessor({

@@ -44,3 +44,22 @@ test('SFN_CREDENTIALS_FILE names the credentials file; unset, no authentication'
   expect(loadConfig({}).credentialsFile).toBeUndefined();
   expect(loadConfig({ SFN_CREDENTIALS_FILE: '/etc/redstep/credentials.json' }).credentialsFile).toBe('/etc/redstep/credentials.json');
 });
+
+describe('SFN_HTTP_DENY, SFN_HTTP_ALLOW, SFN_HTTP_HOSTS', () => {
+  test('deny the cloud metadata addresses by default; a value replaces them; none denies nothing', () => {
+    expect(loadConfig({}).egress).toEqual({ deny: ['169.254.169.254', 'fd00:ec2::254'], hosts: {} });
+    expect(loadConfig({ SFN_HTTP_DENY: '' }).egress.deny).toEqual(['169.254.169.254', 'fd00:ec2::254']);
+    expect(loadConfig({ SFN_HTTP_DENY: ' 10.0.0.0/8, metadata.internal ,' }).egress.deny).toEqual(['10.0.0.0/8', 'metadata.internal']);
+    expect(loadConfig({ SFN_HTTP_DENY: 'none' }).egress.deny).toEqual([]);
+  });
+
+  test('an allow-list only when set', () => {
+    expect(loadConfig({ SFN_HTTP_ALLOW: '10.0.0.0/8,api.example.com' }).egress.allow).toEqual(['10.0.0.0/8', 'api.example.com']);
+    expect(loadConfig({ SFN_HTTP_ALLOW: ' ' }).egress.allow).toBeUndefined();
+  });
+
+  test('host entries are name=address pairs', () => {
+    expect(loadConfig({ SFN_HTTP_HOSTS: 'Peer.Test=127.0.0.1, six.test=::1' }).egress.hosts).toEqual({ 'peer.test': '127.0.0.1', 'six.test': '::1' });
+    for (const raw of ['peer.test', '=127.0.0.1', 'peer.test=somewhere']) expect(() => loadConfig({ SFN_HTTP_HOSTS: raw }), raw).toThrow(ConfigError);
+  });
+});

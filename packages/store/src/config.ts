@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * Configuration, parsed once from the environment and passed down; nothing else reads
  * process.env. Every variable here is documented in the README's table.
@@ -35,6 +37,8 @@ export interface Config {
   httpConnectionsPath?: string;
   /** Base URL of a Lambda-compatible Invoke API (LAMBDA_ENDPOINT); unset: Lambda Tasks fail at once. */
   lambdaEndpoint?: string;
+  /** Where HTTP Tasks, Lambda and AWS SDK calls may connect (SFN_HTTP_DENY, SFN_HTTP_ALLOW, SFN_HTTP_HOSTS). */
+  egress: EgressConfig;
   /** Where the AWS SDK integrations (sqs, sns, dynamodb, events, aws-sdk:*) send their calls. */
   aws: AwsConfig;
   /** How long a closed execution is kept (EXECUTION_RETENTION_DAYS), in ms; 0 keeps it for ever. */
@@ -83,6 +87,18 @@ export interface AwsConfig {
   credentials: boolean;
 }
 
+export interface EgressConfig {
+  /** SFN_HTTP_DENY: CIDR blocks, addresses and host names no call may reach; DEFAULT_HTTP_DENY when unset. */
+  deny: string[];
+  /** SFN_HTTP_ALLOW: when set, the only CIDR blocks, addresses and host names calls may reach. */
+  allow?: string[];
+  /** SFN_HTTP_HOSTS: `name=address` pairs answered before DNS (as /etc/hosts); their addresses are checked like any other. */
+  hosts: Record<string, string>;
+}
+
+/** SFN_HTTP_DENY's default: the cloud instance metadata services (IPv4, and EC2's IPv6 address). */
+export const DEFAULT_HTTP_DENY = ['169.254.169.254', 'fd00:ec2::254'];
+
 export type RedisMode = 'standalone' | 'cluster' | 'sentinel';
 
 /**
@@ -122,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     httpTimeoutMs: int('SFN_HTTP_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     aws: awsConfig(env),
+    egress: egressConfig(env),
     retentionMs: days('EXECUTION_RETENTION_DAYS', 90) * 24 * 3600 * 1000,
     reconcileIdleMs: int('REDSTEP_RECONCILE_IDLE_SECONDS', 60, 1, 86_400) * 1000,
     durability: durability(env.REDSTEP_DURABILITY),
@@ -167,6 +184,20 @@ function durability(raw: string | undefined): Config['durability'] {
   if (raw === undefined || raw === '' || raw === 'everysec') return 'everysec';
   if (raw === 'strict') return 'strict';
   throw new ConfigError(`REDSTEP_DURABILITY must be 'everysec' or 'strict', got '${raw}'`);
+}
+
+/** Comma-separated lists; SFN_HTTP_DENY=none denies nothing (unset or empty keeps the default). */
+function egressConfig(env: NodeJS.ProcessEnv): EgressConfig {
+  const list = (raw: string) => raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const deny = env.SFN_HTTP_DENY?.trim();
+  const egress: EgressConfig = { deny: !deny ? [...DEFAULT_HTTP_DENY] : deny.toLowerCase() === 'none' ? [] : list(deny), hosts: {} };
+  if (env.SFN_HTTP_ALLOW?.trim()) egress.allow = list(env.SFN_HTTP_ALLOW);
+  for (const pair of list(env.SFN_HTTP_HOSTS ?? '')) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || isIP(pair.slice(at + 1).trim()) === 0) throw new ConfigError(`SFN_HTTP_HOSTS must list name=address pairs, got '${pair}'`);
+    egress.hosts[pair.slice(0, at).trim().toLowerCase()] = pair.slice(at + 1).trim();
+  }
+  return egress;
 }
 
 /** The SDK's own variables; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true drops the endpoint ones, as in the SDK. */

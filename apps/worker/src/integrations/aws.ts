@@ -1,4 +1,5 @@
 import type { AwsConfig } from '@redstep/store';
+import type { EgressGuard } from './egress-guard.js';
 import { failed, requestObject, type Integration, type InvokeCall, type InvokeResult } from './types.js';
 
 /**
@@ -166,6 +167,8 @@ export class AwsSdkIntegration implements Integration {
   constructor(
     private readonly config: AwsConfig,
     private readonly timeoutMs: number,
+    /** Every client connects through it. */
+    private readonly guard: EgressGuard,
     /** Loads a client package; undefined when it is not installed. */
     private readonly load: (pkg: string) => Promise<Record<string, unknown> | undefined> = importIfInstalled,
   ) {}
@@ -212,7 +215,7 @@ export class AwsSdkIntegration implements Integration {
     const name = Object.keys(module).find((k) => /Client$/.test(k) && !k.startsWith('__') && typeof module[k] === 'function');
     if (!name) return { module };
     const Client = module[name] as ClientClass;
-    const base = { region: this.config.region, requestHandler: { requestTimeout: this.timeoutMs, connectionTimeout: this.timeoutMs } };
+    const base = { region: this.config.region, requestHandler: { requestTimeout: this.timeoutMs, connectionTimeout: this.timeoutMs, ...this.guard.nodeAgents() } };
     const probe = new Client(base);
     const serviceId = typeof probe.config.serviceId === 'string' ? probe.config.serviceId : undefined;
     probe.destroy();

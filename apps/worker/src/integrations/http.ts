@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { RequestInit } from 'undici';
+import type { GuardedFetch, ResponseHeaders } from './egress-guard.js';
 import { failed, requestObject, type Integration, type InvokeCall, type InvokeResult } from './types.js';
 
 /**
@@ -119,7 +121,7 @@ export function urlEncode(body: Record<string, unknown>, arrayFormat: string): s
 }
 
 /** The Task's result: headers (each a list of values), the body (parsed when JSON), status code and text. */
-export function httpOutput(status: number, statusText: string, headers: Headers, text: string): Record<string, unknown> {
+export function httpOutput(status: number, statusText: string, headers: ResponseHeaders, text: string): Record<string, unknown> {
   const out: Record<string, string[]> = {};
   headers.forEach((value, name) => {
     out[name] = name === 'set-cookie' ? headers.getSetCookie() : [value];
@@ -144,6 +146,7 @@ export class HttpIntegration implements Integration {
   constructor(
     private readonly connections: Record<string, ConnectionAuth>,
     private readonly timeoutMs: number,
+    private readonly fetch: GuardedFetch,
   ) {}
 
   async invoke(call: InvokeCall): Promise<InvokeResult> {
@@ -154,12 +157,12 @@ export class HttpIntegration implements Integration {
       if (e instanceof HttpParameterError) return failed('States.Runtime', e.message);
       throw e;
     }
-    let res: Response;
+    let res: Awaited<ReturnType<GuardedFetch>>;
     let text: string;
     try {
       const init: RequestInit = { method: request.method, headers: request.headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: 'manual' };
       if (request.body !== undefined) init.body = request.body;
-      res = await fetch(request.url, init);
+      res = await this.fetch(request.url, init);
       text = await res.text();
     } catch (e) {
       const err = e as Error & { cause?: Error };

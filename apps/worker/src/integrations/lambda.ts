@@ -1,3 +1,5 @@
+import type { RequestInit } from 'undici';
+import type { GuardedFetch, ResponseHeaders } from './egress-guard.js';
 import { failed, requestObject, type Integration, type InvokeCall, type InvokeResult } from './types.js';
 
 /**
@@ -12,6 +14,7 @@ export class LambdaIntegration implements Integration {
   constructor(
     private readonly endpoint: string | undefined,
     private readonly timeoutMs: number,
+    private readonly fetch: GuardedFetch,
   ) {}
 
   async invoke(call: InvokeCall): Promise<InvokeResult> {
@@ -35,12 +38,12 @@ export class LambdaIntegration implements Integration {
     }
     if (!this.endpoint) return failed('Lambda.SdkClientException', 'Unable to execute HTTP request: no Lambda endpoint is configured (LAMBDA_ENDPOINT).');
     const url = `${this.endpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${qualifier ? `?Qualifier=${encodeURIComponent(qualifier)}` : ''}`;
-    let res: Response;
+    let res: Awaited<ReturnType<GuardedFetch>>;
     let text: string;
     try {
       const init: RequestInit = { method: 'POST', headers, signal: AbortSignal.timeout(this.timeoutMs) };
       if (payload !== undefined) init.body = payload;
-      res = await fetch(url, init);
+      res = await this.fetch(url, init);
       text = await res.text();
     } catch (e) {
       const err = e as Error & { cause?: Error };
@@ -51,7 +54,7 @@ export class LambdaIntegration implements Integration {
 }
 
 /** Shapes an Invoke response as the Task's result or its Lambda.* / function error (pure). */
-export function lambdaResult(status: number, headers: Headers, text: string, plain: boolean): InvokeResult {
+export function lambdaResult(status: number, headers: ResponseHeaders, text: string, plain: boolean): InvokeResult {
   if (status >= 300) {
     // A Lambda service error: its type names the error (Lambda.ResourceNotFoundException, ...).
     let type = headers.get('x-amzn-errortype')?.split(':')[0];

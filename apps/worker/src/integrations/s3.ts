@@ -1,20 +1,21 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from '@redstep/core';
 import type { AwsConfig } from '@redstep/store';
+import type { EgressGuard } from './egress-guard.js';
 
 /**
  * The Distributed Map's S3 access (ItemReader, ResultWriter) through @aws-sdk/client-s3, with the
- * SDK integrations' settings: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the SDK's default
+ * SDK integrations' settings and egress guard: AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the SDK's default
  * endpoint when credentials are configured. A configured endpoint is addressed path-style, as
  * S3-compatible stores (MinIO, LocalStack) expect. Undefined when none is configured: the Map
  * then fails at once.
  */
-export function s3ObjectStore(config: AwsConfig, timeoutMs: number): ObjectStore | undefined {
+export function s3ObjectStore(config: AwsConfig, timeoutMs: number, guard: EgressGuard): ObjectStore | undefined {
   const endpoint = config.endpoints.S3 ?? config.endpoint;
   if (!endpoint && !config.credentials) return undefined;
   const client = new S3Client({
     region: config.region,
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
+    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, ...guard.nodeAgents() },
     ...(endpoint && { endpoint, forcePathStyle: true }),
   });
   return new SdkObjectStore(client);

@@ -1,4 +1,5 @@
 import type { ChoiceRule, ChoiceState } from '../asl/types.js';
+import { EvaluationBudget } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import type { PathContext } from '../jsonpath/context.js';
 import { lookupPath } from '../jsonpath/evaluate.js';
@@ -54,6 +55,7 @@ function evaluateDataTest(rule: ChoiceRule, variablePath: string, input: unknown
 
 /** Evaluates one JSONPath-mode Choice rule (Boolean combinations, data tests). */
 export function evaluateChoiceRule(rule: ChoiceRule, input: unknown, ctx: PathContext): boolean {
+  ctx.budget?.tick();
   if (rule.And !== undefined) return rule.And.every((r) => evaluateChoiceRule(r, input, ctx));
   if (rule.Or !== undefined) return rule.Or.some((r) => evaluateChoiceRule(r, input, ctx));
   if (rule.Not !== undefined) return !evaluateChoiceRule(rule.Not, input, ctx);
@@ -67,5 +69,6 @@ export function evaluateChoiceRule(rule: ChoiceRule, input: unknown, ctx: PathCo
 
 /** Returns the first matching rule of a Choice state, or undefined (the caller then uses Default or raises States.NoChoiceMatched). */
 export function selectChoice(state: ChoiceState, input: unknown, ctx: PathContext): ChoiceRule | undefined {
-  return state.Choices.find((rule) => evaluateChoiceRule(rule, input, ctx));
+  const bounded = ctx.budget ? ctx : { ...ctx, budget: new EvaluationBudget() };
+  return state.Choices.find((rule) => evaluateChoiceRule(rule, input, bounded));
 }

@@ -16,7 +16,24 @@ describe('stringMatches', () => {
     ['', '*', true],
     ['', '', true],
     ['abc', 'ABC', false],
+    ['aXbXc', '*X*X*', true],
+    ['aXb', '*X*X*', false],
+    ['abab', 'a*b', true],
+    ['ab', 'a*b*', true],
+    ['aba', 'a*ab', false],
+    ['aaa', 'a*aa', true],
+    ['aa', 'a*aa', false],
+    ['xyz', '**', true],
+    ['a*b\\c', 'a\\**\\\\c', true],
   ])('%j against %j is %s', (value, pattern, expected) => {
     expect(stringMatches(value, pattern)).toBe(expected);
+  });
+});
+
+describe('stringMatches in linear time', () => {
+  it('answers many stars over a long string without backtracking', () => {
+    const long = 'a'.repeat(200_000);
+    expect(stringMatches(long, `${'*a'.repeat(30)}*b`)).toBe(false);
+    expect(stringMatches(`${long}b`, `${'*a'.repeat(30)}*b`)).toBe(true);
   });
 });

@@ -20,7 +20,9 @@ export function jsonataScope(sc: StateContext, extra: StatesExtra = {}, taskToke
   const states: StatesBinding = { input: sc.cursor.input, context: sc.paths(taskToken).context };
   if ('result' in extra) states.result = extra.result;
   if ('errorOutput' in extra) states.errorOutput = extra.errorOutput;
-  return { states, variables: sc.variables };
+  const scope: JsonataScope = { states, variables: sc.variables };
+  if (sc.budget) scope.budget = sc.budget;
+  return scope;
 }
 
 /** Evaluates a JSONata-mode field (a template or a literal) named `field`. */

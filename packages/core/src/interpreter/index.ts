@@ -1,5 +1,5 @@
 export * from './types.js';
-export { step, closeFromOutside, MAX_PAYLOAD_BYTES } from './step.js';
+export { step, closeFromOutside, MAX_PAYLOAD_BYTES, STEP_SLICE_MS } from './step.js';
 export { errorMatches, decideRetry } from './errors.js';
 export { redriveCursor } from './redrive.js';
 export { fanoutCounts } from './states/fanout.js';

@@ -1,4 +1,5 @@
 import type { State, StateMachineDefinition } from '../asl/types.js';
+import { EvaluationBudget } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import { contextObject } from './context.js';
 import { languageOf } from './dataflow.js';
@@ -6,7 +7,7 @@ import { decideRetry, findCatcher } from './errors.js';
 import { payload, Recorder } from './recorder.js';
 import { catchExit, runStateType } from './states/dispatch.js';
 import { errorOutcome } from './states/error-outcome.js';
-import type { FrameOptions, FrameResult, Outcome, Scope, StateContext } from './states/state-context.js';
+import { freshBudget, type FrameOptions, type FrameResult, type Outcome, type Scope, type StateContext } from './states/state-context.js';
 import type { Cursor, ExecutionInfo, FrameSuspension, StepInput, StepOptions, StepResult, Suspension, Wake } from './types.js';
 import { applyAssignment, assignedVariablesDetails, visibleVariables, type Variables } from './variables.js';
 
@@ -14,6 +15,13 @@ import { applyAssignment, assignedVariablesDetails, visibleVariables, type Varia
 export const MAX_PAYLOAD_BYTES = 262_144;
 
 const DEFAULT_MAX_TRANSITIONS = 1000;
+
+/**
+ * The worker's time slice (StepOptions.sliceMs): wall-clock time after which a step stops taking
+ * new states and lets the worker go (the rest runs in a job of its own), as when its transitions
+ * run out. Each state's evaluations are bounded (bounded/budget.ts); this bounds a run of them.
+ */
+export const STEP_SLICE_MS = 250;
 
 /**
  * Runs an execution from its cursor until every frame waits (timer, activity, budget), or it
@@ -51,6 +59,7 @@ export async function step(input: StepInput, options: StepOptions): Promise<Step
 class Run {
   readonly suspensions: FrameSuspension[] = [];
   private budget: number;
+  private readonly sliceEnds: number;
 
   constructor(
     private readonly definition: StateMachineDefinition,
@@ -60,6 +69,7 @@ class Run {
     private readonly options: StepOptions,
   ) {
     this.budget = options.maxTransitions ?? DEFAULT_MAX_TRANSITIONS;
+    this.sliceEnds = options.sliceMs === undefined ? Infinity : Date.now() + options.sliceMs;
   }
 
   /** Runs one frame's states from its cursor until it ends, fails, or waits. */
@@ -84,6 +94,7 @@ class Run {
         this.budget--;
       }
 
+      const evaluation = new EvaluationBudget(options.evaluationLimits);
       const sc: StateContext = {
         execution,
         cursor,
@@ -91,13 +102,14 @@ class Run {
         now,
         recorder,
         options,
-        paths: pathsFor(execution, cursor, state),
+        paths: pathsFor(execution, cursor, state, evaluation),
+        budget: evaluation,
         language: languageOf(this.definition, state),
         variables: visibleVariables(cursor),
         path,
         runFrame: (childScope, childCursor, childWake, childPath, childOptions) => this.frame(childScope, childCursor, childWake, childPath, childOptions),
         freshCursor: (childScope, childInput, outer) => newCursor(childScope.StartAt, childInput, now, undefined, outer),
-        budgetLeft: () => this.budget,
+        budgetLeft: () => (this.sliceSpent() ? 0 : this.budget),
       };
 
       let outcome = await runState(state, sc);
@@ -141,8 +153,13 @@ class Run {
       if (outcome.next === undefined) return { kind: 'end', output: outcome.output };
       cursor = newCursor(outcome.next, outcome.output, now, variables, cursor.outerVariables);
       wake = { kind: 'continue' };
-      if (this.budget <= 0) return this.suspend(cursor, { kind: 'continue' }, path);
+      if (this.budget <= 0 || this.sliceSpent()) return this.suspend(cursor, { kind: 'continue' }, path);
     }
+  }
+
+  /** The step has run its time: no more states in this job. */
+  private sliceSpent(): boolean {
+    return Date.now() >= this.sliceEnds;
   }
 
   /** A frame waits: its cursor gets a fresh wake id, and the worker learns what to enqueue. */
@@ -174,10 +191,10 @@ function newCursor(state: string, input: unknown, now: number, variables?: Varia
   return cursor;
 }
 
-function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State) {
+function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State, budget: EvaluationBudget) {
   const retryable = state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map';
   const variables = visibleVariables(cursor);
-  return (taskToken?: string) => ({ context: contextObject(execution, cursor, taskToken, retryable), variables });
+  return (taskToken?: string) => ({ context: contextObject(execution, cursor, taskToken, retryable), variables, budget });
 }
 
 /** Runs one state; a StatesError it throws becomes an error outcome with AWS's located cause. */
@@ -222,7 +239,7 @@ async function handleError(state: State, sc: StateContext, failure: { error?: st
   if (failure.error !== undefined) errorOutput.Error = failure.error;
   if (failure.cause !== undefined) errorOutput.Cause = failure.cause;
   try {
-    return { kind: 'catch', exit: await catchExit(catcher, sc, errorOutput) };
+    return { kind: 'catch', exit: await catchExit(catcher, freshBudget(sc), errorOutput) };
   } catch (e) {
     // A Catcher's own Output/Assign failing ends the execution: nothing is left to catch it.
     const outcome = errorOutcome(e, cursor);

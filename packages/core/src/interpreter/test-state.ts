@@ -4,6 +4,7 @@
  * mock standing for the service call or the children; Retry and Catch are evaluated once and
  * reported (RETRIABLE, CAUGHT_ERROR) rather than acted on. Pure apart from the ids it is given.
  */
+import { EvaluationBudget } from '../bounded/budget.js';
 import type { MapState, State, StateMachineDefinition, TaskState } from '../asl/types.js';
 import { InvalidDefinition, InvalidExecutionInput, ValidationException } from '../api/errors.js';
 import { StatesError } from '../errors.js';
@@ -109,6 +110,7 @@ export async function testState(request: TestStateRequest, env: TestStateEnviron
   if (Object.keys(variables).length > 0) cursor.variables = variables;
   const execution = syntheticExecution(request, env, input);
   const $$ = context ?? defaultContext(execution, cursor, state, request.roleArn, env);
+  const budget = new EvaluationBudget();
   const sc: StateContext = {
     execution,
     cursor,
@@ -116,7 +118,8 @@ export async function testState(request: TestStateRequest, env: TestStateEnviron
     now: env.now,
     recorder: new Recorder(0, env.now),
     options: { newToken: env.newId },
-    paths: () => ({ context: $$, variables }),
+    paths: () => ({ context: $$, variables, budget }),
+    budget,
     language: languageOf(definition, state),
     variables,
     path: [],

@@ -1,3 +1,4 @@
+import type { EvaluationLimits } from '../bounded/budget.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ObjectStore } from './s3/object-store.js';
 
@@ -174,6 +175,10 @@ export interface StepInput {
 export interface StepOptions {
   /** Transitions run in one step before yielding (rule 4 batches, bounded so one job stays short). */
   maxTransitions?: number;
+  /** Bounds on each state's evaluations (bounded/budget.ts); tests make them small. */
+  evaluationLimits?: EvaluationLimits;
+  /** Wall-clock time after which the step takes no new state (the worker passes STEP_SLICE_MS); none: no slice. */
+  sliceMs?: number;
   /** Makes task tokens; injected so the interpreter stays pure. */
   newToken: () => string;
   /** Whether an activity ARN names an existing activity (the worker looks them up before the step). */

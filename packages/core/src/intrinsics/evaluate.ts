@@ -1,3 +1,4 @@
+import { EvaluationBudget, sizeCost } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import { invalidPathCause, pathNotFoundCause } from '../jsonpath/causes.js';
 import type { PathContext } from '../jsonpath/context.js';
@@ -10,7 +11,7 @@ import { INTRINSICS } from './registry.js';
 
 interface Scope {
   input: unknown;
-  ctx: PathContext;
+  ctx: PathContext & { budget: EvaluationBudget };
   /** The `key.$` field being evaluated, for AWS's "could not be found" cause. */
   field: string | undefined;
 }
@@ -45,12 +46,18 @@ function evaluateArg(arg: IntrinsicArg, scope: Scope): unknown {
 function evaluateCall(call: IntrinsicCall, scope: Scope): unknown {
   const def = INTRINSICS.get(call.name);
   if (!def) throw intrinsicFailure(`The function ${call.name} is not a supported intrinsic function.`);
+  const { budget } = scope.ctx;
+  budget.tick();
   const args = call.args.map((arg) => evaluateArg(arg, scope));
   checkArgs(def, args);
   const first = call.args[0];
   if (def.escapedTemplate && first?.kind === 'string') args[0] = first.raw;
   else if (def.escapedTemplate && typeof args[0] === 'string') args[0] = args[0].replace(/\\/g, '\\\\');
-  return def.run(args);
+  // A call costs what it reads and what it makes, so nesting calls cannot multiply work unseen.
+  budget.spend(args.reduce<number>((sum, arg) => sum + sizeCost(arg), 0));
+  const result = def.run(args);
+  budget.spend(sizeCost(result));
+  return result;
 }
 
 /**
@@ -58,7 +65,8 @@ function evaluateCall(call: IntrinsicCall, scope: Scope): unknown {
  * entry being filled, so a missing path argument gets AWS's field-specific cause.
  */
 export function evaluateIntrinsic(expression: string, input: unknown, ctx: PathContext, field?: string): unknown {
-  return evaluateCall(parseIntrinsic(expression), { input, ctx, field });
+  const budget = ctx.budget ?? new EvaluationBudget();
+  return evaluateCall(parseIntrinsic(expression), { input, ctx: { ...ctx, budget }, field });
 }
 
 /** Whether a `.$` value is an intrinsic call rather than a path. */

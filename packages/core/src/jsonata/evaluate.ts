@@ -3,9 +3,11 @@
  * result must be a JSON value, and every failure is a States.QueryEvaluationError naming the
  * expression and the field (AWS's located cause texts).
  */
+import type { EvaluationBudget } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import { returnedNothingCause, threwCause, unsupportedResultCause } from './causes.js';
 import { compile } from './expression.js';
+import { DEADLINE_BINDING, stateBoundExceeded } from './limits.js';
 
 /** What `$states` holds in a JSONata state. */
 export interface StatesBinding {
@@ -19,6 +21,8 @@ export interface JsonataScope {
   states: StatesBinding;
   /** Workflow variables visible to the state, bound as `$name`. */
   variables: Readonly<Record<string, unknown>>;
+  /** The state's evaluation budget: its deadline holds for all of the state's expressions together. */
+  budget?: EvaluationBudget;
 }
 
 /** A QueryEvaluationError that remembers the field it came from (history's EvaluationFailed `location`). */
@@ -51,6 +55,10 @@ export async function evaluateExpression(expression: string, scope: JsonataScope
   let result: unknown;
   try {
     const bindings: Record<string, unknown> = { ...scope.variables, states: scope.states };
+    if (scope.budget) {
+      if (Date.now() > scope.budget.deadline) throw stateBoundExceeded();
+      bindings[DEADLINE_BINDING] = scope.budget.deadline;
+    }
     result = await compile(expression).evaluate(undefined, bindings);
   } catch (e) {
     const err = e as { code?: string; message?: string };

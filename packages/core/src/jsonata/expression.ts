@@ -1,5 +1,6 @@
 /** `{% ... %}` templates: which strings are JSONata, and compiling them once. */
 import jsonata from 'jsonata';
+import { LinearRegExp } from '../bounded/regexp.js';
 import { registerStepFunctionsFunctions } from './functions.js';
 import { attachGuards, EVALUATION_LIMITS } from './limits.js';
 
@@ -25,6 +26,7 @@ export function compile(expression: string): jsonata.Expression {
     timeout: EVALUATION_LIMITS.timeoutMs,
     stack: EVALUATION_LIMITS.maxDepth,
     sequence: EVALUATION_LIMITS.maxSequence,
+    RegexEngine: LinearRegExp as unknown as RegExpConstructor,
   });
   registerStepFunctionsFunctions(compiled);
   attachGuards(compiled);

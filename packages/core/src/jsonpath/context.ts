@@ -1,7 +1,11 @@
+import type { EvaluationBudget } from '../bounded/budget.js';
+
 /** What a JSONPath expression can read besides the state input. */
 export interface PathContext {
   /** The context object, read as `$$` / `$$.Execution.Input` ... */
   context: unknown;
   /** Workflow variables set by Assign, read as `$name` / `$name.field` in JSONPath mode. */
   variables?: Record<string, unknown>;
+  /** The state's evaluation budget, which every path read, intrinsic call and Choice rule spends from; a fresh one per read when absent. */
+  budget?: EvaluationBudget;
 }

@@ -1,7 +1,8 @@
-import { JSONPath } from 'jsonpath-plus';
+import { EvaluationBoundError } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import { invalidPathCause } from './causes.js';
 import type { PathContext } from './context.js';
+import { queryPath } from './query.js';
 import { definiteSegments, normalizePath, type Segment } from './tokens.js';
 
 export type PathLookup = { found: true; value: unknown } | { found: false; reason: string };
@@ -64,15 +65,17 @@ function walk(root: unknown, segments: readonly Segment[]): PathLookup {
 export function lookupPath(path: string, input: unknown, ctx: PathContext): PathLookup {
   const rooted = splitRoot(path.trim(), input, ctx);
   if ('found' in rooted) return rooted;
+  ctx.budget?.tick();
   const segments = definiteSegments(rooted.rest);
   if (segments) return walk(rooted.root, segments);
   let matches: unknown[];
   try {
-    matches = JSONPath({ path: `$${rooted.rest}`, json: rooted.root as object, wrap: true, eval: 'safe' }) as unknown[];
+    matches = queryPath(`$${rooted.rest}`, rooted.root, ctx.budget);
   } catch (e) {
+    if (e instanceof EvaluationBoundError) throw e;
     return { found: false, reason: e instanceof Error ? e.message : String(e) };
   }
-  return { found: true, value: matches ?? [] };
+  return { found: true, value: matches };
 }
 
 export function evaluatePath(path: string, input: unknown, ctx: PathContext): unknown {

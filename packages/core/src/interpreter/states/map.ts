@@ -1,4 +1,5 @@
 import type { MapState } from '../../asl/types.js';
+import { yieldWhenBusy } from '../../bounded/yield.js';
 import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
 import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
@@ -10,7 +11,7 @@ import { derivedUuid, inlineResults, requireWriterStore, writeResults, writesToS
 import { advanceFanout, exceedsTolerance, fanoutCounts, newFanout, TOLERANCE_EXCEEDED, waitingOutcome } from './fanout.js';
 import { leaveWithResult } from './results.js';
 import { errorOutcome } from './error-outcome.js';
-import { inspect, mockedError, type Mocked, type Outcome, type Scope, type StateContext } from './state-context.js';
+import { freshBudget, inspect, mockedError, type Mocked, type Outcome, type Scope, type StateContext } from './state-context.js';
 
 /**
  * Map: one iteration per item, each a frame running the ItemProcessor (or legacy Iterator) on
@@ -156,14 +157,17 @@ async function readItems(state: MapState, sc: StateContext): Promise<{ input: un
   if (!Array.isArray(items)) throw new StatesError('States.Runtime', 'Map items must be an array.');
   const selector = state.ItemSelector ?? state.Parameters;
   const inputs: unknown[] = [];
+  let lastTurn = Date.now();
   for (let index = 0; index < items.length; index++) {
     const item = items[index];
     if (selector === undefined) {
       inputs.push(item);
       continue;
     }
-    const itemSc = withMapItem(sc, index, item);
+    const itemSc = withMapItem(freshBudget(sc), index, item);
     inputs.push(jsonataMode ? await jsonata(itemSc, selector, 'ItemSelector') : evaluatePayloadTemplate(selector, input, itemSc.paths(), 'ItemSelector'));
+    // Many items' selectors add up: let the worker serve others between them.
+    lastTurn = await yieldWhenBusy(lastTurn);
   }
   if (state.ItemBatcher !== undefined) return { input, inputs: await batches(state.ItemBatcher as ItemBatcher, sc, input, inputs) };
   return { input, inputs };

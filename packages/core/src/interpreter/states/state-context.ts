@@ -1,4 +1,5 @@
 import type { QueryLanguage, State } from '../../asl/types.js';
+import { EvaluationBudget } from '../../bounded/budget.js';
 import type { PathContext } from '../../jsonpath/index.js';
 import type { Recorder } from '../recorder.js';
 import type { Cursor, ExecutionInfo, Fanout, StepOptions, Suspension, Wake } from '../types.js';
@@ -11,8 +12,10 @@ export interface StateContext {
   now: number;
   recorder: Recorder;
   options: StepOptions;
-  /** `$$` and variables for path evaluation. */
+  /** `$$`, variables and the evaluation budget for path evaluation. */
   paths: (taskToken?: string) => PathContext;
+  /** What the state's evaluations (paths, intrinsics, Choice rules, JSONata) may spend, all together. */
+  budget: EvaluationBudget;
   language: QueryLanguage;
   /** Variables the state reads: values from before its own Assign. */
   variables: Readonly<Record<string, unknown>>;
@@ -98,4 +101,13 @@ export type Outcome =
 /** `Next` of a state, or undefined when it ends the execution. */
 export function successor(state: { Next?: string; End?: boolean }): string | undefined {
   return state.End ? undefined : state.Next;
+}
+
+/**
+ * The state's context with a budget of its own: a Catcher's Output and Assign after the state
+ * used up its budget, and each Map item's ItemSelector (one evaluation per item, as on AWS).
+ */
+export function freshBudget(sc: StateContext): StateContext {
+  const budget = new EvaluationBudget(sc.options.evaluationLimits);
+  return { ...sc, budget, paths: (taskToken) => ({ ...sc.paths(taskToken), budget }) };
 }

@@ -14,3 +14,16 @@ export function jsonEquals(a: unknown, b: unknown): boolean {
     keys.every((k) => Object.prototype.hasOwnProperty.call(right, k) && jsonEquals(left[k], right[k]))
   );
 }
+
+/** One text per JSON value such that two values are jsonEquals exactly when their texts are equal (keys sorted). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
