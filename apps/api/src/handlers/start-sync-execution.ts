@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as sleep } from 'node:timers/promises';
 import {
   checkExecutionInput,
   expressExecutionArn,
@@ -103,7 +103,8 @@ async function runToEnd(definition: StateMachineDefinition, execution: Execution
     const next = waiting.reduce((a, b) => (at(b) < at(a) ? b : a));
     // A Wait or a retry backoff: the request itself waits, bounded by the five-minute limit.
     const delay = Math.min(at(next), deadline) - ctx.now();
-    if (delay > 0) await sleep(delay);
+    // Otherwise still a turn of the event loop: a long run of steps must not hold every other request.
+    await (delay > 0 ? sleep(delay) : setImmediatePromise());
     wake = { kind: next.suspension.kind === 'timer' ? 'timer' : 'continue', path: next.path };
   }
 }
