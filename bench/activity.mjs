@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { caller, median, quantile, ROLE } from './client.mjs';
+import { caller, quantile, repeatRuns, ROLE } from './client.mjs';
 import { summarize } from './cpu-profile.mjs';
 import { root, startRedStep } from './server.mjs';
 
@@ -183,24 +183,14 @@ async function measureActivity(run) {
   };
 }
 
-const runs = [];
-for (let run = 1; run <= num('repeat'); run++) {
-  const r = { run, starts: await measureStarts(run), activity: await measureActivity(run) };
-  console.log(JSON.stringify(r));
-  runs.push(r);
-}
-const pick = (f) => median(runs.map(f));
-console.log(
-  JSON.stringify({
-    medians_of: runs.length,
-    tasks_per_s: pick((r) => r.activity.tasks_per_s),
-    dispatch_p50_ms: pick((r) => r.activity.dispatch_p50_ms),
-    dispatch_p99_ms: pick((r) => r.activity.dispatch_p99_ms),
-    open_polls: pick((r) => r.activity.open_polls),
-    api_cpu_ms_per_start: pick((r) => r.starts.api_cpu_ms_per_start),
-    api_cpu_ms_per_task: pick((r) => r.activity.api_cpu_ms_per_task),
-  }),
-);
+await repeatRuns(num('repeat'), async (run) => ({ starts: await measureStarts(run), activity: await measureActivity(run) }), {
+  tasks_per_s: (r) => r.activity.tasks_per_s,
+  dispatch_p50_ms: (r) => r.activity.dispatch_p50_ms,
+  dispatch_p99_ms: (r) => r.activity.dispatch_p99_ms,
+  open_polls: (r) => r.activity.open_polls,
+  api_cpu_ms_per_start: (r) => r.starts.api_cpu_ms_per_start,
+  api_cpu_ms_per_task: (r) => r.activity.api_cpu_ms_per_task,
+});
 await redstep.stop();
 if (profileDir) {
   const main = readdirSync(profileDir).find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? readdirSync(profileDir)[0];

@@ -39,3 +39,18 @@ export const quantile = (xs, q) => {
   return s.length ? Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10 : null;
 };
 export const median = (xs) => quantile(xs, 0.5);
+
+/**
+ * Runs `measure(run)` `repeat` times, printing each run as a JSON line, then one line with the
+ * median of each figure `summary` picks (name -> run => number).
+ */
+export async function repeatRuns(repeat, measure, summary) {
+  const runs = [];
+  for (let run = 1; run <= repeat; run++) {
+    const r = { run, ...(await measure(run)) };
+    console.log(JSON.stringify(r));
+    runs.push(r);
+  }
+  const medians = Object.fromEntries(Object.entries(summary).map(([name, f]) => [name, median(runs.map(f))]));
+  console.log(JSON.stringify({ medians_of: runs.length, ...medians }));
+}

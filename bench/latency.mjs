@@ -14,7 +14,7 @@
 // Without --endpoint it starts a fresh one-process RedStep (build first). Prints one JSON line
 // per run and one with the medians; nothing is asserted.
 import { parseArgs } from 'node:util';
-import { caller, median, quantile, ROLE } from './client.mjs';
+import { caller, quantile, repeatRuns, ROLE } from './client.mjs';
 import { startRedStep } from './server.mjs';
 
 const { values: o } = parseArgs({
@@ -127,23 +127,12 @@ async function measureDispatch(run) {
   return { rate_per_s: num('rate'), pollers: num('pollers'), n: N, dispatch_p50_ms: quantile(measured, 0.5), dispatch_p99_ms: quantile(measured, 0.99), dispatch_max_ms: quantile(measured, 1) };
 }
 
-const runs = [];
-for (let run = 1; run <= num('repeat'); run++) {
-  const r = { run, start: await measureStart(run), dispatch: await measureDispatch(run) };
-  console.log(JSON.stringify(r));
-  runs.push(r);
-}
-const pick = (f) => median(runs.map(f));
-console.log(
-  JSON.stringify({
-    medians_of: runs.length,
-    start_p50_ms: pick((r) => r.start.p50_ms),
-    start_p99_ms: pick((r) => r.start.p99_ms),
-    starts_per_s: pick((r) => r.start.starts_per_s),
-    dispatch_p50_ms: pick((r) => r.dispatch.dispatch_p50_ms),
-    dispatch_p99_ms: pick((r) => r.dispatch.dispatch_p99_ms),
-  }),
-);
-agent.destroy();
+await repeatRuns(num('repeat'), async (run) => ({ start: await measureStart(run), dispatch: await measureDispatch(run) }), {
+  start_p50_ms: (r) => r.start.p50_ms,
+  start_p99_ms: (r) => r.start.p99_ms,
+  starts_per_s: (r) => r.start.starts_per_s,
+  dispatch_p50_ms: (r) => r.dispatch.dispatch_p50_ms,
+  dispatch_p99_ms: (r) => r.dispatch.dispatch_p99_ms,
+});
 await redstep?.stop();
 process.exit(0);
