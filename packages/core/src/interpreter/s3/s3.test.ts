@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import type { StateMachineDefinition } from '../../asl/types.js';
 import { step } from '../step.js';
@@ -10,12 +12,16 @@ import { testExecution } from '../execution.test-support.js';
 /** A test double of S3: objects in memory by bucket and key. */
 class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, string>();
+  /** Objects stored as bytes (compressed, Parquet), by `<bucket>/<key>`. */
+  readonly binary = new Map<string, Uint8Array>();
   readonly puts: string[] = [];
-  put(bucket: string, key: string, body: string) {
-    this.objects.set(`${bucket}/${key}`, body);
+  put(bucket: string, key: string, body: string | Uint8Array) {
+    if (typeof body === 'string') this.objects.set(`${bucket}/${key}`, body);
+    else this.binary.set(`${bucket}/${key}`, body);
   }
-  async getObject(r: { Bucket: string; Key: string }): Promise<string> {
-    const body = this.objects.get(`${r.Bucket}/${r.Key}`);
+  async getObject(r: { Bucket: string; Key: string }): Promise<Uint8Array> {
+    const id = `${r.Bucket}/${r.Key}`;
+    const body = this.binary.get(id) ?? (this.objects.has(id) ? Buffer.from(this.objects.get(id)!) : undefined);
     if (body === undefined) throw new ObjectStoreError('NoSuchKey', 'The specified key does not exist.', 404, 'req-1');
     return body;
   }
@@ -72,31 +78,31 @@ describe('CSV as Step Functions reads it', () => {
 });
 
 describe('parsing an object into items', () => {
-  it('JSON arrays, ItemsPointer, JSONL and CSV with headers first or given; MaxItems counts data rows', () => {
-    expect(parseItems('[1,{"a":2}]', { InputType: 'JSON' }, 'k')).toEqual([1, { a: 2 }]);
-    expect(parseItems('{"inv":{"list":[3,4]}}', { InputType: 'JSON', ItemsPointer: '/inv/list' }, 'k')).toEqual([3, 4]);
+  it('JSON arrays, ItemsPointer, JSONL and CSV with headers first or given; MaxItems counts data rows', async () => {
+    expect(await parseItems('[1,{"a":2}]', { InputType: 'JSON' }, 'k')).toEqual([1, { a: 2 }]);
+    expect(await parseItems('{"inv":{"list":[3,4]}}', { InputType: 'JSON', ItemsPointer: '/inv/list' }, 'k')).toEqual([3, 4]);
     expect(resolvePointer({ 'a/b': { '~': 1 } }, '/a~1b/~0')).toBe(1);
-    expect(parseItems('{"a":1}\n\n[2]\n"x"\n', { InputType: 'JSONL' }, 'k', 2)).toEqual([{ a: 1 }, [2]]);
-    expect(parseItems('id;n\n1;x\n2;y\n3;z', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', CSVDelimiter: 'SEMICOLON' }, 'k', 2)).toEqual([
+    expect(await parseItems('{"a":1}\n\n[2]\n"x"\n', { InputType: 'JSONL' }, 'k', 2)).toEqual([{ a: 1 }, [2]]);
+    expect(await parseItems('id;n\n1;x\n2;y\n3;z', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW', CSVDelimiter: 'SEMICOLON' }, 'k', 2)).toEqual([
       { id: '1', n: 'x' },
       { id: '2', n: 'y' },
     ]);
-    expect(parseItems('1\t2', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'TAB' }, 'k')).toEqual([{ p: '1', q: '2' }]);
+    expect(await parseItems('1\t2', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'TAB' }, 'k')).toEqual([{ p: '1', q: '2' }]);
   });
 
-  it('fails with States.ItemReaderFailed on a non-array, bad JSON, bad JSONL or duplicate headers', () => {
-    const fails = (body: string, config: object) => {
+  it('fails with States.ItemReaderFailed on a non-array, bad JSON, bad JSONL or duplicate headers', async () => {
+    const fails = async (body: string, config: object) => {
       try {
-        parseItems(body, config, 'data/x');
+        await parseItems(body, config, 'data/x');
       } catch (e) {
         return [(e as { error: string }).error, (e as Error & { cause: string }).cause];
       }
       return undefined;
     };
-    expect(fails('{"a":1}', { InputType: 'JSON' })).toEqual(['States.ItemReaderFailed', 'Attempting to map over non-iterable node.']);
-    expect(fails('[1,', { InputType: 'JSON' })?.[0]).toBe('States.ItemReaderFailed');
-    expect(fails('{"a":1}\n{oops', { InputType: 'JSONL' })?.[1]).toContain('line 2');
-    expect(fails('a,a\n1,2', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual(['States.ItemReaderFailed', 'CSV headers cannot contain duplicates.']);
+    expect(await fails('{"a":1}', { InputType: 'JSON' })).toEqual(['States.ItemReaderFailed', 'Attempting to map over non-iterable node.']);
+    expect((await fails('[1,', { InputType: 'JSON' }))?.[0]).toBe('States.ItemReaderFailed');
+    expect((await fails('{"a":1}\n{oops', { InputType: 'JSONL' }))?.[1]).toContain('line 2');
+    expect(await fails('a,a\n1,2', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual(['States.ItemReaderFailed', 'CSV headers cannot contain duplicates.']);
   });
 });
 
@@ -140,6 +146,64 @@ describe('Distributed Map with an S3 ItemReader', () => {
     expect(missing.closing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: 'The specified key does not exist. (Service: S3, Status Code: 404, Request ID: req-1)' });
     expect(missing.events.map((e) => e.type)).toContain('MapStateFailed');
     expect((await run(def, {})).closing).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed' });
+  });
+});
+
+describe('Distributed Map following a manifest', () => {
+  const inventoryStore = () => {
+    const store = new MemoryStore();
+    const manifest = {
+      sourceBucket: 'photos',
+      destinationBucket: 'arn:aws:s3:::inv',
+      fileFormat: 'CSV',
+      fileSchema: 'Bucket, Key, Size, LastModifiedDate',
+      files: [{ key: 'photos/cfg/data/1.csv.gz' }, { key: 'photos/cfg/data/2.csv.gz' }],
+    };
+    store.put('inv', 'photos/cfg/2024-05-01T00-00Z/manifest.json', JSON.stringify(manifest));
+    store.put('inv', 'photos/cfg/data/1.csv.gz', gzipSync('"photos","a.jpg","10","2024-04-30T10:00:00.000Z"\n"photos","b%20c.jpg","20","2024-04-30T11:00:00.000Z"\n'));
+    store.put('inv', 'photos/cfg/data/2.csv.gz', gzipSync('"photos","d.jpg","30","2024-04-30T12:00:00.000Z"\n'));
+    return store;
+  };
+  const manifestReader = (config: Record<string, unknown>, key = 'photos/cfg/2024-05-01T00-00Z/manifest.json', bucket = 'inv') => ({
+    ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: bucket, Key: key } },
+  });
+
+  it('an S3 Inventory manifest: every gzip CSV data file, rows keyed by the fileSchema, values as written; MaxItems across files', async () => {
+    const all = await run(distributed(manifestReader({ InputType: 'MANIFEST' })), {}, inventoryStore());
+    expect(output(all)).toEqual([
+      { Bucket: 'photos', Key: 'a.jpg', Size: '10', LastModifiedDate: '2024-04-30T10:00:00.000Z' },
+      { Bucket: 'photos', Key: 'b%20c.jpg', Size: '20', LastModifiedDate: '2024-04-30T11:00:00.000Z' },
+      { Bucket: 'photos', Key: 'd.jpg', Size: '30', LastModifiedDate: '2024-04-30T12:00:00.000Z' },
+    ]);
+    const store = inventoryStore();
+    const gets: string[] = [];
+    const get = store.getObject.bind(store);
+    store.getObject = (r) => (gets.push(r.Key), get(r));
+    const two = await run(distributed(manifestReader({ InputType: 'MANIFEST', ManifestType: 'S3_INVENTORY', MaxItems: 2 })), {}, store);
+    expect((output(two) as { Key: string }[]).map((i) => i.Key)).toEqual(['a.jpg', 'b%20c.jpg']);
+    expect(gets).toEqual(['photos/cfg/2024-05-01T00-00Z/manifest.json', 'photos/cfg/data/1.csv.gz']); // the second file is never read
+  });
+
+  it('an Athena data manifest: its files read as the InputType says (JSONL gzip, Parquet)', async () => {
+    const store = new MemoryStore();
+    store.put('athena', 'q/1-manifest.csv', 's3://athena/q/data/p0.gz\ns3://athena/q/data/p1.gz\n');
+    store.put('athena', 'q/data/p0.gz', gzipSync('{"n":1}\n{"n":2}\n'));
+    store.put('athena', 'q/data/p1.gz', gzipSync('{"n":3}\n'));
+    const r = await run(distributed(manifestReader({ InputType: 'JSONL', ManifestType: 'ATHENA_DATA' }, 'q/1-manifest.csv', 'athena')), {}, store);
+    expect(output(r)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    store.put('athena', 'p/m.csv', 's3://athena/p/0.parquet\n');
+    store.put('athena', 'p/0.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'city', data: ['Oslo', 'Lima'], type: 'STRING' }] })));
+    const p = await run(distributed(manifestReader({ InputType: 'PARQUET', ManifestType: 'ATHENA_DATA' }, 'p/m.csv', 'athena')), {}, store);
+    expect(output(p)).toEqual([{ city: 'Oslo' }, { city: 'Lima' }]);
+  });
+
+  it('a ManifestType that does not fit the InputType, or an ORC inventory, fails with States.ItemReaderFailed', async () => {
+    const fail = async (config: Record<string, unknown>, store = inventoryStore()) => (await run(distributed(manifestReader(config)), {}, store)).closing;
+    expect(await fail({ InputType: 'JSON', ManifestType: 'S3_INVENTORY' })).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: "The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST', not 'JSON'." });
+    expect(await fail({ InputType: 'MANIFEST', ManifestType: 'ATHENA_DATA' })).toMatchObject({ error: 'States.ItemReaderFailed', cause: expect.stringContaining("'CSV', 'JSONL' or 'PARQUET', not 'MANIFEST'") });
+    const orc = inventoryStore();
+    orc.put('inv', 'photos/cfg/2024-05-01T00-00Z/manifest.json', JSON.stringify({ fileFormat: 'ORC', fileSchema: 'struct<bucket:string>', files: [{ key: 'x.orc' }] }));
+    expect(await fail({ InputType: 'MANIFEST' }, orc)).toMatchObject({ error: 'States.ItemReaderFailed', cause: "The S3 Inventory manifest 'photos/cfg/2024-05-01T00-00Z/manifest.json' lists ORC files; only CSV and Parquet inventories can be read." });
   });
 });
 
