@@ -7,6 +7,7 @@ import type { ExecutionInfo, StepOptions, StepResult } from '../types.js';
 import { csvItems, parseCsv } from './csv.js';
 import { parseItems, resolvePointer } from './item-reader.js';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+import { childRecord, RESULT_FILE_MAX_BYTES, splitResults } from './result-writer.js';
 import { testExecution } from '../execution.test-support.js';
 
 /** A test double of S3: objects in memory by bucket and key. */
@@ -247,6 +248,27 @@ describe('Distributed Map with a ResultWriter', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ Input: '2', Status: 'FAILED', Error: 'Two', Cause: 'no twos' });
     expect(failed[0]).not.toHaveProperty('Output');
+  });
+
+  it('a status whose records pass the file limit is split into _0, _1, ... in order; every file keeps within it', () => {
+    const values = [{ a: 'x'.repeat(10) }, { a: 'y'.repeat(10) }, { a: 'é'.repeat(5) }, 7];
+    const json = splitResults(values, 'JSON', 40);
+    // 2 + 18 + 1 + 18 = 39 bytes fit 40; the 'é' record (18 bytes, é being two) begins the next file.
+    expect(json.map((b) => JSON.parse(b) as unknown)).toEqual([values.slice(0, 2), values.slice(2)]);
+    for (const b of json) expect(Buffer.byteLength(b)).toBeLessThanOrEqual(40);
+    expect(splitResults(values, 'JSON', 1000)).toEqual([JSON.stringify(values)]);
+    const lines = splitResults(values, 'JSONL', 35);
+    expect(lines).toEqual([`${JSON.stringify(values[0])}\n`, `${JSON.stringify(values[1])}\n`, `${JSON.stringify(values[2])}\n7\n`]);
+    expect(splitResults(['z'.repeat(50)], 'JSON', 10)).toEqual([`["${'z'.repeat(50)}"]`]); // too big alone: a file of its own
+    expect(RESULT_FILE_MAX_BYTES).toBe(5 * 1024 ** 3);
+  });
+
+  it("a child's record carries its own start and stop dates when known, else the map run's", () => {
+    const run = { mapRunArn: 'arn:aws:states:us-east-1:123456789012:mapRun:m/M:0b7a2f1e-0000-4000-8000-000000000000', startTime: 1000, stopTime: 9000 };
+    const own = childRecord({ index: 0, input: 1, status: 'SUCCEEDED', output: 1, startTime: 2000, stopTime: 3000 }, run);
+    expect([own.StartDate, own.StopDate]).toEqual(['1970-01-01T00:00:02.000Z', '1970-01-01T00:00:03.000Z']);
+    const shared = childRecord({ index: 1, input: 1, status: 'FAILED', error: 'E' }, run);
+    expect([shared.StartDate, shared.StopDate]).toEqual(['1970-01-01T00:00:01.000Z', '1970-01-01T00:00:09.000Z']);
   });
 
   it('a replayed step names the same map run and writes the same keys', async () => {
