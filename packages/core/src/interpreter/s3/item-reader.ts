@@ -121,8 +121,9 @@ type ManifestType = 'S3_INVENTORY' | 'ATHENA_DATA';
 function manifestTypeOf(config: ReaderConfig): ManifestType | undefined {
   const type = config.ManifestType ?? (config.InputType === 'MANIFEST' ? 'S3_INVENTORY' : undefined);
   if (type === undefined) return undefined;
-  if (type === 'S3_INVENTORY' && config.InputType !== 'MANIFEST') {
-    throw new StatesError(FAILED, `The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST', not '${config.InputType ?? 'JSON'}'.`);
+  // An inventory's own manifest says how its files are written: InputType may be MANIFEST, or left out.
+  if (type === 'S3_INVENTORY' && config.InputType !== undefined && config.InputType !== 'MANIFEST') {
+    throw new StatesError(FAILED, `The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST' (or none), not '${config.InputType}'.`);
   }
   if (type === 'ATHENA_DATA' && !['CSV', 'JSONL', 'PARQUET'].includes(config.InputType ?? '')) {
     throw new StatesError(FAILED, `The ManifestType 'ATHENA_DATA' needs the InputType of its data files: 'CSV', 'JSONL' or 'PARQUET', not '${config.InputType ?? 'JSON'}'.`);

@@ -198,9 +198,10 @@ describe('Distributed Map following a manifest', () => {
     expect(output(p)).toEqual([{ city: 'Oslo' }, { city: 'Lima' }]);
   });
 
-  it('a ManifestType that does not fit the InputType, or an ORC inventory, fails with States.ItemReaderFailed', async () => {
+  it('ManifestType S3_INVENTORY alone reads the inventory; one that does not fit the InputType, or an ORC inventory, fails with States.ItemReaderFailed', async () => {
     const fail = async (config: Record<string, unknown>, store = inventoryStore()) => (await run(distributed(manifestReader(config)), {}, store)).closing;
-    expect(await fail({ InputType: 'JSON', ManifestType: 'S3_INVENTORY' })).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: "The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST', not 'JSON'." });
+    expect(await fail({ InputType: 'JSON', ManifestType: 'S3_INVENTORY' })).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: "The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST' (or none), not 'JSON'." });
+    expect(await fail({ ManifestType: 'S3_INVENTORY', MaxItems: 1 })).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify([{ Bucket: 'photos', Key: 'a.jpg', Size: '10', LastModifiedDate: '2024-04-30T10:00:00.000Z' }]) });
     expect(await fail({ InputType: 'MANIFEST', ManifestType: 'ATHENA_DATA' })).toMatchObject({ error: 'States.ItemReaderFailed', cause: expect.stringContaining("'CSV', 'JSONL' or 'PARQUET', not 'MANIFEST'") });
     const orc = inventoryStore();
     orc.put('inv', 'photos/cfg/2024-05-01T00-00Z/manifest.json', JSON.stringify({ fileFormat: 'ORC', fileSchema: 'struct<bucket:string>', files: [{ key: 'x.orc' }] }));
