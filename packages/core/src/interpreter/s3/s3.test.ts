@@ -27,7 +27,7 @@ class MemoryStore implements ObjectStore {
     return body;
   }
   async listObjects(r: { Bucket: string; Prefix?: string }): Promise<ListedObject[]> {
-    return [...this.objects.entries()]
+    return [...this.objects.entries(), ...this.binary.entries()]
       .filter(([k]) => k.startsWith(`${r.Bucket}/${r.Prefix ?? ''}`))
       .map(([k, body]) => ({ key: k.slice(r.Bucket.length + 1), etag: `"${body.length}"`, lastModified: 1_700_000_000_500, size: body.length, storageClass: 'STANDARD' }))
       .sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -196,6 +196,17 @@ describe('Distributed Map following a manifest', () => {
     store.put('athena', 'p/0.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'city', data: ['Oslo', 'Lima'], type: 'STRING' }] })));
     const p = await run(distributed(manifestReader({ InputType: 'PARQUET', ManifestType: 'ATHENA_DATA' }, 'p/m.csv', 'athena')), {}, store);
     expect(output(p)).toEqual([{ city: 'Oslo' }, { city: 'Lima' }]);
+  });
+
+  it('listObjectsV2 with LOAD_AND_FLATTEN reads gzip JSON Lines and Parquet objects as their InputType says', async () => {
+    const store = new MemoryStore();
+    store.put('logs', 'd/1.jsonl.gz', gzipSync('{"n":1}\n{"n":2}\n'));
+    store.put('logs', 'd/2.jsonl', '{"n":3}\n');
+    const list = (config: object, prefix: string) => distributed({ ItemReader: { Resource: 'arn:aws:states:::s3:listObjectsV2', ReaderConfig: { Transformation: 'LOAD_AND_FLATTEN', ...config }, Parameters: { Bucket: 'logs', Prefix: prefix } } });
+    expect(output(await run(list({ InputType: 'JSONL', MaxItems: 3 }, 'd/'), {}, store))).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    store.put('logs', 'p/a.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'x', data: [1, 2], type: 'INT32' }] })));
+    store.put('logs', 'p/b.parquet', new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'x', data: [3], type: 'INT32' }] })));
+    expect(output(await run(list({ InputType: 'PARQUET' }, 'p/'), {}, store))).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
   });
 
   it('ManifestType S3_INVENTORY alone reads the inventory; one that does not fit the InputType, or an ORC inventory, fails with States.ItemReaderFailed', async () => {
