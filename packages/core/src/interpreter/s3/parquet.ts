@@ -29,7 +29,9 @@ export async function parquetItems(bytes: Uint8Array, key: string, maxItems: num
   if (!isParquet(bytes)) throw new StatesError(error, `The object '${key}' is not a Parquet file.`);
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   try {
-    const rows = await parquetReadObjects({ file, compressors, rowEnd: maxItems });
+    // utf8: false keeps a BYTE_ARRAY without a string annotation as bytes (base64 below), so no
+    // binary value is mangled; columns annotated as strings (or JSON) still decode as such.
+    const rows = await parquetReadObjects({ file, compressors, rowEnd: maxItems, utf8: false });
     return rows.map((row) => jsonValue(row));
   } catch (e) {
     throw new StatesError(error, `The Parquet object '${key}' could not be read: ${(e as Error).message}`);

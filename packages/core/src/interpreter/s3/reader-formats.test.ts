@@ -72,6 +72,23 @@ describe('Parquet', () => {
     expect(await parseItems(file('UNCOMPRESSED'), { InputType: 'PARQUET' }, 'k.parquet')).toEqual(rows);
   });
 
+  it('a binary column without a string type is base64; string, JSON and timestamp columns decode', async () => {
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'raw', data: [new Uint8Array([104, 105]), new Uint8Array([255, 0])], type: 'BYTE_ARRAY' },
+          { name: 's', data: ['x', 'y'], type: 'STRING' },
+          { name: 'j', data: [{ a: [1] }, null], type: 'JSON' },
+          { name: 'at', data: [new Date(Date.UTC(2024, 0, 2)), new Date(0)], type: 'TIMESTAMP' },
+        ],
+      }),
+    );
+    expect(await parquetItems(bytes, 'b.parquet', 10, FAILED)).toEqual([
+      { raw: 'aGk=', s: 'x', j: { a: [1] }, at: '2024-01-02T00:00:00.000Z' },
+      { raw: '/wA=', s: 'y', j: null, at: '1970-01-01T00:00:00.000Z' },
+    ]);
+  });
+
   it('values become JSON: dates ISO strings, bytes base64, nested lists and structs kept', () => {
     expect(jsonValue({ at: new Date(Date.UTC(2024, 4, 1)), raw: new Uint8Array([104, 105]), list: [1n, null, { x: undefined, y: 2 }], f: Infinity })).toEqual({
       at: '2024-05-01T00:00:00.000Z',
