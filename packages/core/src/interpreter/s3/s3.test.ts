@@ -7,7 +7,9 @@ import type { ExecutionInfo, StepOptions, StepResult } from '../types.js';
 import { csvItems, parseCsv } from './csv.js';
 import { parseItems, resolvePointer } from './item-reader.js';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
-import { childRecord, RESULT_FILE_MAX_BYTES, splitResults } from './result-writer.js';
+import { childRecord, RESULT_FILE_MAX_BYTES, splitResults, writeResults, type ChildOutcome } from './result-writer.js';
+import type { MapState } from '../../asl/types.js';
+import type { StateContext } from '../states/state-context.js';
 import { testExecution } from '../execution.test-support.js';
 
 /** A test double of S3: objects in memory by bucket and key. */
@@ -273,6 +275,27 @@ describe('Distributed Map with a ResultWriter', () => {
     expect(lines).toEqual([`${JSON.stringify(values[0])}\n`, `${JSON.stringify(values[1])}\n`, `${JSON.stringify(values[2])}\n7\n`]);
     expect(splitResults(['z'.repeat(50)], 'JSON', 10)).toEqual([`["${'z'.repeat(50)}"]`]); // too big alone: a file of its own
     expect(RESULT_FILE_MAX_BYTES).toBe(5 * 1024 ** 3);
+  });
+
+  it('writeResults puts each split file in order and lists them all in the manifest', async () => {
+    const store = new MemoryStore();
+    const sc = { language: 'JSONPath', options: { objectStore: store }, paths: () => ({ context: {} }) } as unknown as StateContext;
+    const state = { Type: 'Map', ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'out', Prefix: 'big' }, WriterConfig: { Transformation: 'COMPACT' } } } as unknown as MapState;
+    const run = { mapRunArn: 'arn:aws:states:us-east-1:123456789012:mapRun:m/M:0b7a2f1e-0000-4000-8000-000000000000', startTime: 1000, stopTime: 9000 };
+    const children: ChildOutcome[] = [0, 1, 2, 3].map((index) => ({ index, input: index, status: 'SUCCEEDED', output: 'v'.repeat(10) }));
+    children.push({ index: 4, input: 4, status: 'FAILED', error: 'E', cause: 'C' });
+    const result = await writeResults(state, sc, {}, children, run, 30);
+    const base = 'big/0b7a2f1e-0000-4000-8000-000000000000/';
+    expect(result).toEqual({ MapRunArn: run.mapRunArn, ResultWriterDetails: { Bucket: 'out', Key: `${base}manifest.json` } });
+    expect(store.puts).toEqual([`${base}SUCCEEDED_0.json`, `${base}SUCCEEDED_1.json`, `${base}FAILED_0.json`, `${base}manifest.json`]);
+    const body = (n: number) => store.objects.get(`out/${base}SUCCEEDED_${n}.json`)!;
+    expect([JSON.parse(body(0)), JSON.parse(body(1))]).toEqual([['v'.repeat(10), 'v'.repeat(10)], ['v'.repeat(10), 'v'.repeat(10)]]);
+    const manifest = JSON.parse(store.objects.get(`out/${base}manifest.json`)!) as { ResultFiles: Record<string, { Key: string; Size: number }[]> };
+    expect(manifest.ResultFiles.SUCCEEDED).toEqual([
+      { Key: `${base}SUCCEEDED_0.json`, Size: Buffer.byteLength(body(0)) },
+      { Key: `${base}SUCCEEDED_1.json`, Size: Buffer.byteLength(body(1)) },
+    ]);
+    expect(manifest.ResultFiles.FAILED!.map((f) => f.Key)).toEqual([`${base}FAILED_0.json`]);
   });
 
   it("a child's record carries its own start and stop dates when known, else the map run's", () => {
