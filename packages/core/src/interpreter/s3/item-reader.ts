@@ -20,6 +20,9 @@ import { s3Request } from './request.js';
  */
 
 const FAILED = 'States.ItemReaderFailed';
+/** The longest header row AWS reads from a CSV object (10 KB). */
+export const CSV_HEADER_MAX_BYTES = 10 * 1024;
+
 /** AWS stops reading after this many items; MaxItems 0 means this bound. */
 export const MAX_ITEMS_LIMIT = 100_000_000;
 const RESOURCE_PREFIX = 'arn:aws:states:::s3:';
@@ -205,6 +208,8 @@ function delimitedItems(body: string, config: ReaderConfig, maxItems: number): R
     headers = config.CSVHeaders ?? [];
   } else {
     headers = rows.shift() ?? [];
+    const size = Buffer.byteLength(headers.join(delimiter));
+    if (size > CSV_HEADER_MAX_BYTES) throw new StatesError(FAILED, `The CSV header row is ${size} bytes; Step Functions reads headers of up to 10 KB.`);
   }
   if (new Set(headers).size < headers.length) throw new StatesError(FAILED, 'CSV headers cannot contain duplicates.');
   return csvItems(rows.slice(0, maxItems), headers);

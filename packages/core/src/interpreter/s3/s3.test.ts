@@ -106,6 +106,9 @@ describe('parsing an object into items', () => {
     expect((await fails('[1,', { InputType: 'JSON' }))?.[0]).toBe('States.ItemReaderFailed');
     expect((await fails('{"a":1}\n{oops', { InputType: 'JSONL' }))?.[1]).toContain('line 2');
     expect(await fails('a,a\n1,2', { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual(['States.ItemReaderFailed', 'CSV headers cannot contain duplicates.']);
+    const wide = (n: number) => Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, '0')}`).join(',');
+    expect(await fails(`${wide(1706)}\n1`, { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toBeUndefined(); // 10,235 bytes
+    expect(await fails(`${wide(1707)}\n1`, { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' })).toEqual(['States.ItemReaderFailed', 'The CSV header row is 10241 bytes; Step Functions reads headers of up to 10 KB.']);
   });
 });
 
