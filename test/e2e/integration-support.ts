@@ -84,6 +84,8 @@ export async function start(sfn: SFNClient, stateMachineArn: string, input: unkn
 /** One object of the fake S3. */
 export interface FakeObject {
   body: string;
+  /** The bytes of an object put as bytes (compressed, Parquet); `body` is then their latin1 text. */
+  raw?: Buffer;
   lastModified: Date;
 }
 
@@ -127,7 +129,7 @@ export async function startFakeS3() {
       const o = objects.get(id);
       if (!o) return error(res, 404, 'NoSuchKey', 'The specified key does not exist.');
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'last-modified': o.lastModified.toUTCString(), 'x-amz-request-id': 's3-req' });
-      return res.end(o.body);
+      return res.end(o.raw ?? o.body);
     }
     if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
       const prefix = url.searchParams.get('prefix') ?? '';
@@ -138,8 +140,8 @@ export async function startFakeS3() {
       const contents = page
         .map((k) => {
           const o = objects.get(k)!;
-          const etag = `"${createHash('md5').update(o.body).digest('hex')}"`;
-          return `<Contents><Key>${xmlEscape(k.slice(bucket!.length + 1))}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(etag)}</ETag><Size>${Buffer.byteLength(o.body)}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
+          const etag = `"${createHash('md5').update(o.raw ?? o.body).digest('hex')}"`;
+          return `<Contents><Key>${xmlEscape(k.slice(bucket!.length + 1))}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xmlEscape(etag)}</ETag><Size>${o.raw?.length ?? Buffer.byteLength(o.body)}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
         })
         .join('');
       res.writeHead(200, { 'content-type': 'application/xml', 'x-amz-request-id': 's3-req' });
@@ -149,7 +151,10 @@ export async function startFakeS3() {
     }
     return error(res, 400, 'NotImplemented', `${req.method} ${req.url} is not implemented by the fake S3`);
   });
-  return { ...peer, objects, put: (bucket: string, key: string, body: string) => objects.set(`${bucket}/${key}`, { body, lastModified: new Date('2024-05-01T10:00:00Z') }) };
+  const lastModified = new Date('2024-05-01T10:00:00Z');
+  const put = (bucket: string, key: string, body: string | Uint8Array) =>
+    objects.set(`${bucket}/${key}`, typeof body === 'string' ? { body, lastModified } : { body: Buffer.from(body).toString('latin1'), raw: Buffer.from(body), lastModified });
+  return { ...peer, objects, put };
 }
 
 /** A history's event types in order, once its ids are checked to run 1..n (no event lost or written twice). */

@@ -180,12 +180,31 @@ describe('AWS SDK integrations against a local peer', () => {
     expect(JSON.parse(events[4]!.taskSubmittedEventDetails!.output!)).toMatchObject({ MessageId: 'msg-1' });
   });
 
-  test('a callback whose SendMessage fails records no TaskSubmitted and fails the Task at once', async () => {
+  test('a callback whose SendMessage fails records TaskSubmitFailed (no TaskSubmitted) and fails the Task at once', async () => {
     const { arn, done } = await run({
       Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl: 'http://sqs.local/123456789012/nope', MessageBody: { 'token.$': '$$.Task.Token' } }, End: true },
     });
     expect(done).toMatchObject({ status: 'FAILED', error: 'SQS.QueueDoesNotExistException' });
-    expect(eventTypes(await history(cluster.sfn, arn))).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskFailed', 'ExecutionFailed']);
+    const events = await history(cluster.sfn, arn);
+    expect(eventTypes(events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitFailed', 'ExecutionFailed']);
+    expect(events[4]!.taskSubmitFailedEventDetails).toEqual({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', error: 'SQS.QueueDoesNotExistException', cause: expect.stringContaining('The specified queue does not exist.') });
+  });
+
+  test('a .sync StartExecution of a state machine that does not exist records TaskSubmitFailed; Retry retries it', async () => {
+    const missing = 'arn:aws:states:us-east-1:123456789012:stateMachine:no-such-machine';
+    const { arn, done } = await run({
+      Run: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::states:startExecution.sync:2',
+        Parameters: { StateMachineArn: missing, Input: {} },
+        Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 1, IntervalSeconds: 1 }],
+        End: true,
+      },
+    });
+    expect(done).toMatchObject({ status: 'FAILED', error: 'StepFunctions.StateMachineDoesNotExistException' });
+    const events = await history(cluster.sfn, arn);
+    expect(eventTypes(events)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitFailed', 'TaskScheduled', 'TaskStarted', 'TaskSubmitFailed', 'ExecutionFailed']);
+    expect(events[4]!.taskSubmitFailedEventDetails).toMatchObject({ resourceType: 'states', resource: 'startExecution.sync:2', error: 'StepFunctions.StateMachineDoesNotExistException' });
   });
 
   test('dynamodb:putItem then getItem at the DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB)', async () => {

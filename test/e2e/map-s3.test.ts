@@ -1,5 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DescribeMapRunCommand } from '@aws-sdk/client-sfn';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { waitForEnd } from '../support/sfn.js';
 import { createMachine, start, startFakeS3, startIntegrationCluster } from './integration-support.js';
 
@@ -121,6 +123,77 @@ describe('Distributed Map ItemReader', () => {
     });
     expect(done.status).toBe('SUCCEEDED');
     expect(output).toEqual({ failure: { Error: 'States.ItemReaderFailed', Cause: expect.stringContaining('The specified key does not exist.') } });
+  });
+});
+
+describe('Distributed Map ItemReader: Parquet, manifests and compressed objects', () => {
+  const reader = (config: object, bucket: string, key: string) => ({
+    StartAt: 'M',
+    States: { M: { Type: 'Map', ItemReader: { Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: config, Parameters: { Bucket: bucket, Key: key } }, ItemProcessor: echo, End: true } },
+  });
+
+  test('PARQUET: each row an item keyed by column, snappy-compressed pages, MaxItems honoured', async () => {
+    const file = parquetWriteBuffer({
+      columnData: [
+        { name: 'sensor', data: ['s1', 's2', 's3'], type: 'STRING' },
+        { name: 'reading', data: [20.5, 21, 19.75], type: 'DOUBLE' },
+        { name: 'count', data: [1n, 2n, 3n], type: 'INT64' },
+      ],
+    });
+    s3.put('lake', 'iot/readings.parquet', new Uint8Array(file));
+    const { done, output } = await run(reader({ InputType: 'PARQUET', MaxItems: 2 }, 'lake', 'iot/readings.parquet'));
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(output).toEqual([
+      { sensor: 's1', reading: 20.5, count: 1 },
+      { sensor: 's2', reading: 21, count: 2 },
+    ]);
+  });
+
+  test('MANIFEST: an S3 Inventory manifest.json, its gzip CSV data files in the destination bucket, rows keyed by the fileSchema', async () => {
+    const manifest = {
+      sourceBucket: 'photos',
+      destinationBucket: 'arn:aws:s3:::inventory',
+      version: '2016-11-30',
+      creationTimestamp: '1714557600000',
+      fileFormat: 'CSV',
+      fileSchema: 'Bucket, Key, Size, LastModifiedDate',
+      files: [
+        { key: 'photos/daily/data/one.csv.gz', size: 1, MD5checksum: 'x' },
+        { key: 'photos/daily/data/two.csv.gz', size: 1, MD5checksum: 'y' },
+      ],
+    };
+    s3.put('inventory', 'photos/daily/2024-05-01T01-00Z/manifest.json', JSON.stringify(manifest));
+    s3.put('inventory', 'photos/daily/data/one.csv.gz', gzipSync('"photos","2024/a.jpg","1024","2024-04-30T08:00:00.000Z"\n'));
+    s3.put('inventory', 'photos/daily/data/two.csv.gz', gzipSync('"photos","2024/b.jpg","2048","2024-04-30T09:00:00.000Z"\n"photos","2024/c.jpg","0","2024-04-30T10:00:00.000Z"\n'));
+    const { done, output } = await run(reader({ InputType: 'MANIFEST', ManifestType: 'S3_INVENTORY' }, 'inventory', 'photos/daily/2024-05-01T01-00Z/manifest.json'));
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(output).toEqual([
+      { Bucket: 'photos', Key: '2024/a.jpg', Size: '1024', LastModifiedDate: '2024-04-30T08:00:00.000Z' },
+      { Bucket: 'photos', Key: '2024/b.jpg', Size: '2048', LastModifiedDate: '2024-04-30T09:00:00.000Z' },
+      { Bucket: 'photos', Key: '2024/c.jpg', Size: '0', LastModifiedDate: '2024-04-30T10:00:00.000Z' },
+    ]);
+  });
+
+  test('ATHENA_DATA: an Athena data manifest of gzip CSV files read with GIVEN headers', async () => {
+    s3.put('athena', 'unload/q-1-manifest.csv', 's3://athena/unload/part-0.gz\ns3://athena/unload/part-1.gz\n');
+    s3.put('athena', 'unload/part-0.gz', gzipSync('eu,3\n'));
+    s3.put('athena', 'unload/part-1.gz', gzipSync('us,5\nap,1\n'));
+    const { done, output } = await run(reader({ InputType: 'CSV', ManifestType: 'ATHENA_DATA', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['region', 'n'] }, 'athena', 'unload/q-1-manifest.csv'));
+    expect(done.status, done.cause).toBe('SUCCEEDED');
+    expect(output).toEqual([
+      { region: 'eu', n: '3' },
+      { region: 'us', n: '5' },
+      { region: 'ap', n: '1' },
+    ]);
+  });
+
+  test('a gzip-compressed JSON object is read decompressed; a manifest with an unreadable data file fails with States.ItemReaderFailed', async () => {
+    s3.put('data', 'orders.json.gz', gzipSync(JSON.stringify([{ id: 'a' }, { id: 'b' }])));
+    const zipped = await run(reader({ InputType: 'JSON' }, 'data', 'orders.json.gz'));
+    expect(zipped.output).toEqual([{ id: 'a' }, { id: 'b' }]);
+    s3.put('athena', 'broken/m.csv', 's3://athena/broken/missing.gz\n');
+    const broken = await run(reader({ InputType: 'JSONL', ManifestType: 'ATHENA_DATA' }, 'athena', 'broken/m.csv'));
+    expect(broken.done).toMatchObject({ status: 'FAILED', error: 'States.ItemReaderFailed', cause: expect.stringContaining('The specified key does not exist.') });
   });
 });
 

@@ -53,8 +53,9 @@ export class Invoker {
       await executions.answerTask(rec.arn, job.w, { kind: 'succeeded', output });
       await queue.add({ k: 'taskSucceeded', e: rec.arn, w: job.w, output });
     } else if (answer?.kind === 'failed') {
-      await executions.answerTask(rec.arn, job.w, { kind: 'failed', error: answer.error, cause: answer.cause });
-      await queue.add({ k: 'taskFailed', e: rec.arn, w: job.w, error: answer.error, cause: answer.cause });
+      const submitFailed = answer.submitFailed ? ({ submitFailed: true } as const) : {};
+      await executions.answerTask(rec.arn, job.w, { kind: 'failed', error: answer.error, cause: answer.cause, ...submitFailed });
+      await queue.add({ k: 'taskFailed', e: rec.arn, w: job.w, error: answer.error, cause: answer.cause, ...(answer.submitFailed && { sf: true as const }) });
     }
     return true;
   }

@@ -126,10 +126,11 @@ export class Reconciler {
   }
 }
 
-function answerDetail(answer: { error?: string; cause?: string }): { error?: string; cause?: string } {
-  const detail: { error?: string; cause?: string } = {};
+function answerDetail(answer: { error?: string; cause?: string; submitFailed?: true }): { error?: string; cause?: string; sf?: true } {
+  const detail: { error?: string; cause?: string; sf?: true } = {};
   if (answer.error !== undefined) detail.error = answer.error;
   if (answer.cause !== undefined) detail.cause = answer.cause;
+  if (answer.submitFailed) detail.sf = true;
   return detail;
 }
 

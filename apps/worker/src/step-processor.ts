@@ -274,6 +274,7 @@ function answerOf(job: StepJob): TaskAnswer | undefined {
   const answer: TaskAnswer = { kind: 'failed' };
   if (job.error !== undefined) answer.error = job.error;
   if (job.cause !== undefined) answer.cause = job.cause;
+  if (job.sf) answer.submitFailed = true;
   return answer;
 }
 
@@ -282,6 +283,7 @@ function answerWake(answer: TaskAnswer, path: number[]): Wake {
   const wake: Wake = { kind: 'taskFailed', path };
   if (answer.error !== undefined) wake.error = answer.error;
   if (answer.cause !== undefined) wake.cause = answer.cause;
+  if (answer.submitFailed) wake.submitFailed = true;
   return wake;
 }
 

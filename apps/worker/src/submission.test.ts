@@ -37,9 +37,9 @@ describe('settling a call for its pattern', () => {
     expect(settle('callback', { kind: 'succeeded', output: response }, false)).toEqual({ submission: { kind: 'event', output: response } });
   });
 
-  it('a failed call of a waiting task only marks, then fails the task', () => {
-    expect(settle('callback', { kind: 'failed', error: 'SQS.X', cause: 'c' }, false)).toEqual({ submission: { kind: 'mark' }, answer: { kind: 'failed', error: 'SQS.X', cause: 'c' } });
-    expect(settle('sync', { kind: 'failed', error: 'StepFunctions.Y', cause: 'c' }, false)).toEqual({ submission: { kind: 'mark' }, answer: { kind: 'failed', error: 'StepFunctions.Y', cause: 'c' } });
+  it('a failed call of a waiting task only marks, then fails the task as failed to submit (TaskSubmitFailed)', () => {
+    expect(settle('callback', { kind: 'failed', error: 'SQS.X', cause: 'c' }, false)).toEqual({ submission: { kind: 'mark' }, answer: { kind: 'failed', error: 'SQS.X', cause: 'c', submitFailed: true } });
+    expect(settle('sync', { kind: 'failed', error: 'StepFunctions.Y', cause: 'c' }, false)).toEqual({ submission: { kind: 'mark' }, answer: { kind: 'failed', error: 'StepFunctions.Y', cause: 'c', submitFailed: true } });
   });
 
   it('a started .sync job records the start response; one that already answered also answers', () => {

@@ -35,7 +35,8 @@ export function findIntegrationTask(
 export interface Settled {
   /** none: request-response; mark: past the call, nothing submitted; event: TaskSubmitted with the response. */
   submission: { kind: 'none' } | { kind: 'mark' } | { kind: 'event'; output: unknown };
-  answer?: { kind: 'succeeded'; output: unknown } | { kind: 'failed'; error: string; cause: string };
+  /** `submitFailed`: the call of a Task that waits after it failed, so it submitted nothing (TaskSubmitFailed). */
+  answer?: { kind: 'succeeded'; output: unknown } | { kind: 'failed'; error: string; cause: string; submitFailed?: true };
 }
 
 /**
@@ -48,7 +49,9 @@ export function settle(pattern: TaskIntegration['pattern'], result: InvokeResult
   if (pattern === 'request') return { submission: { kind: 'none' }, answer };
   if (mocked) return { submission: { kind: 'mark' }, answer };
   if (result.kind === 'succeeded' && pattern === 'callback') return { submission: { kind: 'event', output: result.output } };
-  return { submission: result.submitted === undefined ? { kind: 'mark' } : { kind: 'event', output: result.submitted }, answer };
+  if (result.submitted !== undefined) return { submission: { kind: 'event', output: result.submitted }, answer };
+  // The call itself failed (a callback's or a `.sync` start): nothing was submitted.
+  return { submission: { kind: 'mark' }, answer: answer.kind === 'failed' ? { ...answer, submitFailed: true } : answer };
 }
 
 /** TaskSubmitted's details and previousEventId: the task's TaskStarted, recorded right after its TaskScheduled. */

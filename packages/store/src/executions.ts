@@ -62,7 +62,7 @@ export interface ParentLink {
 }
 
 /** An answer to a pending task, recorded before the job that applies it. */
-export type TaskAnswer = { kind: 'succeeded'; output: string } | { kind: 'failed'; error?: string; cause?: string };
+export type TaskAnswer = { kind: 'succeeded'; output: string } | { kind: 'failed'; error?: string; cause?: string; /** the call failed to submit */ submitFailed?: true };
 
 export interface PendingTaskState {
   state: 'scheduled' | 'started';

@@ -14,7 +14,8 @@ export type StepJob = (
   | { k: 'start'; e: string; w: string; create?: { record: ExecutionRecord; started: HistoryEvent } }
   | { k: 'continue' | 'timer'; e: string; w: string }
   | { k: 'taskSucceeded'; e: string; w: string; output: string }
-  | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string }
+  /** `sf`: the call of a callback or `.sync` Task failed to submit (TaskSubmitFailed, not TaskFailed). */
+  | { k: 'taskFailed'; e: string; w: string; error?: string; cause?: string; sf?: true }
   | { k: 'taskTimeout'; e: string; w: string; heartbeat: boolean; n: number }
   /** Make a pending task's service integration call (`w` = the task's nonce). */
   | { k: 'invoke'; e: string; w: string }

@@ -24,10 +24,10 @@ export function s3ObjectStore(config: AwsConfig, timeoutMs: number, guard: Egres
 export class SdkObjectStore implements ObjectStore {
   constructor(private readonly client: S3Client) {}
 
-  async getObject(request: { Bucket: string; Key: string; VersionId?: string }): Promise<string> {
+  async getObject(request: { Bucket: string; Key: string; VersionId?: string }): Promise<Uint8Array> {
     return call(async () => {
       const out = await this.client.send(new GetObjectCommand(request));
-      return out.Body ? await out.Body.transformToString('utf-8') : '';
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array(0);
     });
   }
 

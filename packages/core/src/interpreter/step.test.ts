@@ -160,6 +160,33 @@ describe('JSONata states', () => {
   });
 });
 
+describe('a Task whose call failed to submit', () => {
+  it('records TaskSubmitFailed with the resource and error instead of TaskFailed; Retry and Catch treat it as a failure', async () => {
+    const definition: StateMachineDefinition = {
+      StartAt: 'T',
+      States: {
+        T: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { QueueUrl: 'q', 'MessageBody.$': '$$.Task.Token' },
+          Catch: [{ ErrorEquals: ['SQS.QueueDoesNotExistException'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', End: true },
+      },
+    };
+    const started = await run(definition);
+    expect(types(started.events)).toEqual(['TaskStateEntered', 'TaskScheduled', 'TaskStarted']);
+    const base = { definition, execution: execution({}), cursor: started.cursor!, lastEventId: 4, now: 2000 };
+    const wake = { kind: 'taskFailed' as const, error: 'SQS.QueueDoesNotExistException', cause: 'no queue', submitFailed: true };
+    const failed = await step({ ...base, wake }, { newToken: () => 't' });
+    expect(types(failed.events)).toEqual(['TaskSubmitFailed', 'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
+    expect(failed.events[0]!.taskSubmitFailedEventDetails).toEqual({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', error: 'SQS.QueueDoesNotExistException', cause: 'no queue' });
+    const answered = await step({ ...base, wake: { ...wake, submitFailed: false } }, { newToken: () => 't' });
+    expect(types(answered.events)[0]).toBe('TaskFailed');
+  });
+});
+
 describe('context object', () => {
   it('has no RetryCount outside states that can retry', async () => {
     const r = await run({ StartAt: 'P', States: { P: { Type: 'Pass', Parameters: { 'c.$': '$$.State' }, End: true } } });

@@ -111,7 +111,8 @@ export type Wake = (
   | { kind: 'continue' }
   | { kind: 'timer' }
   | { kind: 'taskSucceeded'; output: string }
-  | { kind: 'taskFailed'; error?: string; cause?: string }
+  /** `submitFailed`: a callback or `.sync` Task's call failed, so nothing was submitted (TaskSubmitFailed). */
+  | { kind: 'taskFailed'; error?: string; cause?: string; submitFailed?: boolean }
   | { kind: 'taskTimedOut'; heartbeat: boolean }
 ) & { path?: number[] };
 

@@ -4,16 +4,25 @@ import { evaluatePath } from '../../jsonpath/index.js';
 import { jsonata } from '../dataflow.js';
 import type { StateContext } from '../states/state-context.js';
 import { CSV_DELIMITERS, csvItems, parseCsv } from './csv.js';
+import { decompressed } from './decompress.js';
+import { athenaManifest, inventoryManifest, type DataFile } from './manifest.js';
 import { ObjectStoreError, type ListedObject, type ObjectStore } from './object-store.js';
+import { parquetItems } from './parquet.js';
 import { s3Request } from './request.js';
 
 /**
- * A Distributed Map's ItemReader: `s3:getObject` reads one JSON, JSON Lines or delimited text
- * object; `s3:listObjectsV2` lists a prefix (each object's metadata is an item, or with
- * LOAD_AND_FLATTEN each object's contents are read). Every failure is States.ItemReaderFailed.
+ * A Distributed Map's ItemReader: `s3:getObject` reads one JSON, JSON Lines, delimited text or
+ * Parquet object, or follows a manifest (an S3 Inventory manifest.json, or an Athena data
+ * manifest) to the data files it lists; `s3:listObjectsV2` lists a prefix (each object's metadata
+ * is an item, or with LOAD_AND_FLATTEN each object's contents are read). Text objects compressed
+ * with gzip or zstd are read decompressed (see decompress.ts). MaxItems counts items across every
+ * file read. Every failure is States.ItemReaderFailed.
  */
 
 const FAILED = 'States.ItemReaderFailed';
+/** The longest header row AWS reads from a CSV object (10 KB). */
+export const CSV_HEADER_MAX_BYTES = 10 * 1024;
+
 /** AWS stops reading after this many items; MaxItems 0 means this bound. */
 export const MAX_ITEMS_LIMIT = 100_000_000;
 const RESOURCE_PREFIX = 'arn:aws:states:::s3:';
@@ -24,6 +33,7 @@ export interface ReaderConfig {
   CSVHeaderLocation?: string;
   CSVHeaders?: string[];
   CSVDelimiter?: string;
+  ManifestType?: string;
   ItemsPointer?: string;
   MaxItems?: number | string;
   MaxItemsPath?: string;
@@ -49,7 +59,9 @@ export async function readerItems(state: MapState, sc: StateContext, input: unkn
     if (action === 'getObject') {
       const key = stringField(request, 'Key');
       const get = { Bucket: stringField(request, 'Bucket'), Key: key, ...(typeof request.VersionId === 'string' && { VersionId: request.VersionId }) };
-      return parseItems(await store.getObject(get), config, key, maxItems);
+      const manifest = manifestTypeOf(config);
+      if (manifest !== undefined) return await manifestItems(store, get, manifest, config, maxItems);
+      return await parseItems(await store.getObject(get), config, key, maxItems);
     }
     if (action === 'listObjectsV2') return await listedItems(store, request, config, maxItems);
   } catch (e) {
@@ -86,19 +98,66 @@ export async function maxItemsOf(config: ReaderConfig, sc: StateContext, input: 
   return n === 0 ? MAX_ITEMS_LIMIT : Math.min(n, MAX_ITEMS_LIMIT);
 }
 
-/** One object's contents as items, by InputType (JSON when none is given). */
-export function parseItems(body: string, config: ReaderConfig, key: string, maxItems = MAX_ITEMS_LIMIT): unknown[] {
+const utf8 = new TextDecoder('utf-8');
+
+/** One object's contents as items, by InputType (JSON when none is given); gzip and zstd objects are read decompressed. */
+export async function parseItems(body: Uint8Array | string, config: ReaderConfig, key: string, maxItems = MAX_ITEMS_LIMIT): Promise<unknown[]> {
   const type = config.InputType ?? 'JSON';
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : decompressed(body, key, FAILED);
   switch (type) {
     case 'JSON':
-      return jsonItems(body, config.ItemsPointer, key).slice(0, maxItems);
+      return jsonItems(utf8.decode(bytes), config.ItemsPointer, key).slice(0, maxItems);
     case 'JSONL':
-      return jsonLines(body, key, maxItems);
+      return jsonLines(utf8.decode(bytes), key, maxItems);
     case 'CSV':
-      return delimitedItems(body, config, maxItems);
+      return delimitedItems(utf8.decode(bytes), config, maxItems);
+    case 'PARQUET':
+      return parquetItems(bytes, key, maxItems, FAILED);
     default:
-      throw new StatesError(FAILED, `The ItemReader InputType '${type}' is not supported.`);
+      throw new StatesError(FAILED, `The ItemReader InputType '${type}' is not supported for the object '${key}'.`);
   }
+}
+
+type ManifestType = 'S3_INVENTORY' | 'ATHENA_DATA';
+
+/** The manifest the reader follows: ManifestType when given, S3_INVENTORY for InputType MANIFEST alone. */
+function manifestTypeOf(config: ReaderConfig): ManifestType | undefined {
+  const type = config.ManifestType ?? (config.InputType === 'MANIFEST' ? 'S3_INVENTORY' : undefined);
+  if (type === undefined) return undefined;
+  // An inventory's own manifest says how its files are written: InputType may be MANIFEST, or left out.
+  if (type === 'S3_INVENTORY' && config.InputType !== undefined && config.InputType !== 'MANIFEST') {
+    throw new StatesError(FAILED, `The ManifestType 'S3_INVENTORY' needs the InputType 'MANIFEST' (or none), not '${config.InputType}'.`);
+  }
+  if (type === 'ATHENA_DATA' && !['CSV', 'JSONL', 'PARQUET'].includes(config.InputType ?? '')) {
+    throw new StatesError(FAILED, `The ManifestType 'ATHENA_DATA' needs the InputType of its data files: 'CSV', 'JSONL' or 'PARQUET', not '${config.InputType ?? 'JSON'}'.`);
+  }
+  if (type !== 'S3_INVENTORY' && type !== 'ATHENA_DATA') throw new StatesError(FAILED, `The ManifestType '${type}' is not supported.`);
+  return type;
+}
+
+/** Every data file a manifest lists, read in the manifest's order until MaxItems. */
+async function manifestItems(store: ObjectStore, get: { Bucket: string; Key: string; VersionId?: string }, type: ManifestType, config: ReaderConfig, maxItems: number): Promise<unknown[]> {
+  const text = utf8.decode(decompressed(await store.getObject(get), get.Key, FAILED));
+  let files: DataFile[];
+  let fileConfig: ReaderConfig;
+  if (type === 'ATHENA_DATA') {
+    files = athenaManifest(text, get.Key, FAILED);
+    fileConfig = config;
+  } else {
+    const manifest = inventoryManifest(text, get.Key, get.Bucket, FAILED);
+    files = manifest.files;
+    const format = manifest.format.toUpperCase();
+    if (format === 'CSV') fileConfig = { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: manifest.columns };
+    else if (format === 'PARQUET') fileConfig = { InputType: 'PARQUET' };
+    else throw new StatesError(FAILED, `The S3 Inventory manifest '${get.Key}' lists ${manifest.format} files; only CSV and Parquet inventories can be read.`);
+  }
+  const items: unknown[] = [];
+  for (const f of files) {
+    if (items.length >= maxItems) break;
+    const body = await store.getObject({ Bucket: f.bucket, Key: f.key });
+    for (const item of await parseItems(body, fileConfig, f.key, maxItems - items.length)) items.push(item);
+  }
+  return items;
 }
 
 function parseJson(text: string, key: string, where: string): unknown {
@@ -149,6 +208,8 @@ function delimitedItems(body: string, config: ReaderConfig, maxItems: number): R
     headers = config.CSVHeaders ?? [];
   } else {
     headers = rows.shift() ?? [];
+    const size = Buffer.byteLength(headers.join(delimiter));
+    if (size > CSV_HEADER_MAX_BYTES) throw new StatesError(FAILED, `The CSV header row is ${size} bytes; Step Functions reads headers of up to 10 KB.`);
   }
   if (new Set(headers).size < headers.length) throw new StatesError(FAILED, 'CSV headers cannot contain duplicates.');
   return csvItems(rows.slice(0, maxItems), headers);
@@ -169,7 +230,7 @@ async function listedItems(store: ObjectStore, request: Record<string, unknown>,
   for (const o of objects) {
     if (items.length >= maxItems) break;
     if (o.key.endsWith('/') && o.size === 0) continue; // a console-made folder holds no data
-    items.push(...parseItems(await store.getObject({ Bucket: bucket, Key: o.key }), config, o.key, maxItems - items.length));
+    for (const item of await parseItems(await store.getObject({ Bucket: bucket, Key: o.key }), config, o.key, maxItems - items.length)) items.push(item);
   }
   return items;
 }

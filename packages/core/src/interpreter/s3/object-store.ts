@@ -4,8 +4,8 @@
  * caller derives deterministically, so a step replayed after a crash produces the same result.
  */
 export interface ObjectStore {
-  /** The object's body as UTF-8 text. */
-  getObject(request: { Bucket: string; Key: string; VersionId?: string }): Promise<string>;
+  /** The object's body, as stored (the reader decodes text and decompresses). */
+  getObject(request: { Bucket: string; Key: string; VersionId?: string }): Promise<Uint8Array>;
   /** Every object under the prefix, across all pages, in key order. */
   listObjects(request: { Bucket: string; Prefix?: string }): Promise<ListedObject[]>;
   putObject(request: { Bucket: string; Key: string; Body: string }): Promise<void>;

@@ -7,8 +7,10 @@ import { s3Request } from './request.js';
 
 /**
  * A Distributed Map's ResultWriter. With `Resource: arn:aws:states:::s3:putObject` the children's
- * results go to `<Prefix>/<map run id>/` as one file per status (SUCCEEDED_0, FAILED_0, PENDING_0)
- * and a manifest.json naming them, and the Map's result becomes `{ MapRunArn, ResultWriterDetails }`.
+ * results go to `<Prefix>/<map run id>/` as files per status (SUCCEEDED_n, FAILED_n, PENDING_n;
+ * a status's records start a new file, n + 1, when the next one would take the file past 5 GB,
+ * S3's limit for one PUT) and a manifest.json naming them all in order, and the Map's result
+ * becomes `{ MapRunArn, ResultWriterDetails }`.
  * With WriterConfig alone the transformed results are the Map's result. Keys derive from the map
  * run's ARN, itself derived from the execution, so a replayed step writes the same objects.
  */
@@ -25,6 +27,9 @@ export interface WriterSpec {
 
 export type ChildStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'PENDING';
 
+/** The most bytes one result file holds: S3 takes at most 5 GB in one PutObject. */
+export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
+
 /** One child execution of the map run as it ended (or never started: PENDING). */
 export interface ChildOutcome {
   index: number;
@@ -33,6 +38,9 @@ export interface ChildOutcome {
   output?: unknown;
   error?: string;
   cause?: string;
+  /** When this child started and stopped (epoch ms); without them its record shows the map run's. */
+  startTime?: number;
+  stopTime?: number;
 }
 
 /** What every child's record shares: its map run and when the run started and stopped. */
@@ -74,10 +82,10 @@ export function childRecord(child: ChildOutcome, run: RunInfo): Record<string, u
   record.RedriveCount = 0;
   record.RedriveStatus = child.status === 'SUCCEEDED' ? 'NOT_REDRIVABLE' : 'REDRIVABLE_BY_MAP_RUN';
   if (child.status === 'SUCCEEDED') record.RedriveStatusReason = 'Execution is SUCCEEDED and cannot be redriven';
-  if (child.status !== 'PENDING') record.StartDate = new Date(run.startTime).toISOString();
+  if (child.status !== 'PENDING') record.StartDate = new Date(child.startTime ?? run.startTime).toISOString();
   record.StateMachineArn = `${prefix}:stateMachine:${path}`;
   record.Status = child.status;
-  if (child.status !== 'PENDING') record.StopDate = new Date(run.stopTime).toISOString();
+  if (child.status !== 'PENDING') record.StopDate = new Date(child.stopTime ?? run.stopTime).toISOString();
   return record;
 }
 
@@ -101,6 +109,34 @@ export function serialize(values: unknown[], outputType: string): string {
   return JSON.stringify(values);
 }
 
+/**
+ * The bodies of one status's result files: the values in order, a new file begun whenever the
+ * next value would take the current one past `maxBytes` (a value larger than that alone fills a
+ * file of its own). Sizes count UTF-8 bytes, with the array's brackets and commas or the lines'
+ * newlines.
+ */
+export function splitResults(values: unknown[], outputType: string, maxBytes = RESULT_FILE_MAX_BYTES): string[] {
+  const jsonl = outputType === 'JSONL';
+  const bodies: string[] = [];
+  let parts: string[] = [];
+  let size = jsonl ? 0 : 2;
+  const close = () => {
+    bodies.push(jsonl ? parts.join('') : `[${parts.join(',')}]`);
+    parts = [];
+    size = jsonl ? 0 : 2;
+  };
+  for (const v of values) {
+    const part = jsonl ? `${JSON.stringify(v)}\n` : JSON.stringify(v);
+    const bytes = Buffer.byteLength(part);
+    const comma = () => (!jsonl && parts.length > 0 ? 1 : 0);
+    if (parts.length > 0 && size + comma() + bytes > maxBytes) close();
+    size += comma() + bytes;
+    parts.push(part);
+  }
+  if (parts.length > 0 || bodies.length === 0) close();
+  return bodies;
+}
+
 /** The Map's result when the ResultWriter has only a WriterConfig: the transformed results, inline. */
 export function inlineResults(state: MapState, children: ChildOutcome[], run: RunInfo): unknown[] {
   const config = (state.ResultWriter as WriterSpec).WriterConfig ?? {};
@@ -115,7 +151,14 @@ export function requireWriterStore(state: MapState, sc: StateContext): void {
 }
 
 /** Writes the result files and the manifest; returns the Map's result `{ MapRunArn, ResultWriterDetails }`. */
-export async function writeResults(state: MapState, sc: StateContext, input: unknown, children: ChildOutcome[], run: RunInfo): Promise<Record<string, unknown>> {
+export async function writeResults(
+  state: MapState,
+  sc: StateContext,
+  input: unknown,
+  children: ChildOutcome[],
+  run: RunInfo,
+  maxFileBytes = RESULT_FILE_MAX_BYTES,
+): Promise<Record<string, unknown>> {
   const spec = state.ResultWriter as WriterSpec;
   const store = sc.options.objectStore as ObjectStore;
   const request = await s3Request(spec, sc, input, FAILED, 'ResultWriter');
@@ -132,10 +175,12 @@ export async function writeResults(state: MapState, sc: StateContext, input: unk
   try {
     for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
       if (groups[status].length === 0) continue;
-      const Key = `${base}${status}_0.${outputType === 'JSONL' ? 'jsonl' : 'json'}`;
-      const Body = serialize(transformResults(groups[status], transformation, run), outputType);
-      await store.putObject({ Bucket: bucket, Key, Body });
-      files[status].push({ Key, Size: Buffer.byteLength(Body) });
+      const bodies = splitResults(transformResults(groups[status], transformation, run), outputType, maxFileBytes);
+      for (const [n, Body] of bodies.entries()) {
+        const Key = `${base}${status}_${n}.${outputType === 'JSONL' ? 'jsonl' : 'json'}`;
+        await store.putObject({ Bucket: bucket, Key, Body });
+        files[status].push({ Key, Size: Buffer.byteLength(Body) });
+      }
     }
     const manifestKey = `${base}manifest.json`;
     const manifest = { DestinationBucket: bucket, MapRunArn: run.mapRunArn, ResultFiles: files };

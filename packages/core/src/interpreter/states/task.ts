@@ -128,7 +128,9 @@ async function runIntegration(state: TaskState, sc: StateContext, integration: T
   }
   if (task && wake.kind === 'taskFailed') {
     const failure = defined({ error: wake.error, cause: wake.cause });
-    if (names) recorder.add('TaskFailed', { taskFailedEventDetails: { ...names, ...failure } });
+    // A callback or `.sync` Task whose call failed submitted nothing: AWS records TaskSubmitFailed.
+    if (names && wake.submitFailed) recorder.add('TaskSubmitFailed', { taskSubmitFailedEventDetails: { ...names, ...failure } });
+    else if (names) recorder.add('TaskFailed', { taskFailedEventDetails: { ...names, ...failure } });
     else recorder.add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: failure });
     return { kind: 'error', error: wake.error, cause: wake.cause };
   }
