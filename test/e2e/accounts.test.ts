@@ -297,6 +297,78 @@ describe('accounts: the signing credential\'s account and region scope everythin
     expect(await snapshot(a, held)).toEqual(before);
   });
 
+  test('outside the home scope (B\'s keys are prefixed), every action works on the caller\'s own resources', async () => {
+    const name = uniqueName('b-life');
+    const definition = JSON.stringify({
+      StartAt: 'Choose',
+      States: { Choose: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Boom' }], Default: 'Done' }, Boom: { Type: 'Fail', Error: 'Boom' }, Done: { Type: 'Pass', End: true } },
+    });
+    const sm = await b.send(new CreateStateMachineCommand({ name, definition, roleArn: ROLE_ARN, publish: true, tags: [{ key: 'k', value: 'v' }] }));
+    expect(sm.stateMachineVersionArn).toBe(`${sm.stateMachineArn}:1`);
+    const alias = await b.send(new CreateStateMachineAliasCommand({ name: 'live', routingConfiguration: [{ stateMachineVersionArn: sm.stateMachineVersionArn!, weight: 100 }] }));
+    expect(alias.stateMachineAliasArn).toBe(`${sm.stateMachineArn}:live`);
+    const failed = await b.send(new StartExecutionCommand({ stateMachineArn: alias.stateMachineAliasArn, input: '{"fail":true}' }));
+    expect((await waitForEnd(b, failed.executionArn!)).status).toBe('FAILED');
+    const ok = await b.send(new StartExecutionCommand({ stateMachineArn: sm.stateMachineArn, input: '{"fail":false}' }));
+    expect((await waitForEnd(b, ok.executionArn!)).status).toBe('SUCCEEDED');
+    const listed = async (stateMachineArn: string) => (await b.send(new ListExecutionsCommand({ stateMachineArn }))).executions!.map((x) => x.executionArn).sort();
+    expect(await listed(sm.stateMachineArn!)).toEqual([failed.executionArn, ok.executionArn].sort());
+    expect(await listed(alias.stateMachineAliasArn!)).toEqual([failed.executionArn]);
+    expect(await listed(sm.stateMachineVersionArn!)).toEqual([failed.executionArn]);
+    expect((await b.send(new DescribeStateMachineForExecutionCommand({ executionArn: failed.executionArn }))).name).toBe(name);
+    expect((await b.send(new GetExecutionHistoryCommand({ executionArn: failed.executionArn }))).events!.at(-1)!.type).toBe('ExecutionFailed');
+    const described = await b.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }));
+    expect({ redriveStatus: described.redriveStatus, alias: described.stateMachineAliasArn }).toEqual({ redriveStatus: 'REDRIVABLE', alias: alias.stateMachineAliasArn });
+    await b.send(new RedriveExecutionCommand({ executionArn: failed.executionArn }));
+    const redriven = await waitForEnd(b, failed.executionArn!);
+    expect({ status: redriven.status, redriveCount: redriven.redriveCount }).toEqual({ status: 'FAILED', redriveCount: 1 });
+
+    const updated = await b.send(new UpdateStateMachineCommand({ stateMachineArn: sm.stateMachineArn, definition: passMachine('v2'), publish: true }));
+    expect(updated.stateMachineVersionArn).toBe(`${sm.stateMachineArn}:2`);
+    expect((await b.send(new ListStateMachineVersionsCommand({ stateMachineArn: sm.stateMachineArn }))).stateMachineVersions!.map((v) => v.stateMachineVersionArn)).toEqual([
+      updated.stateMachineVersionArn,
+      sm.stateMachineVersionArn,
+    ]);
+    expect((await b.send(new DescribeStateMachineCommand({ stateMachineArn: sm.stateMachineVersionArn }))).definition).toBe(definition);
+    await b.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn, routingConfiguration: [{ stateMachineVersionArn: updated.stateMachineVersionArn!, weight: 100 }] }));
+    const viaV2 = await b.send(new StartExecutionCommand({ stateMachineArn: alias.stateMachineAliasArn }));
+    expect((await waitForEnd(b, viaV2.executionArn!)).output).toBe('"v2"');
+    await b.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: sm.stateMachineVersionArn }));
+    await b.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias.stateMachineAliasArn }));
+    expect((await b.send(new ListStateMachineAliasesCommand({ stateMachineArn: sm.stateMachineArn }))).stateMachineAliases).toEqual([]);
+    expect((await b.send(new PublishStateMachineVersionCommand({ stateMachineArn: sm.stateMachineArn }))).stateMachineVersionArn).toBe(updated.stateMachineVersionArn);
+
+    await b.send(new TagResourceCommand({ resourceArn: sm.stateMachineArn, tags: [{ key: 'k2', value: 'v2' }] }));
+    await b.send(new UntagResourceCommand({ resourceArn: sm.stateMachineArn, tagKeys: ['k'] }));
+    expect((await b.send(new ListTagsForResourceCommand({ resourceArn: sm.stateMachineArn }))).tags).toEqual([{ key: 'k2', value: 'v2' }]);
+
+    const express = await b.send(new CreateStateMachineCommand({ name: uniqueName('b-express'), type: 'EXPRESS', definition: passMachine('sync b'), roleArn: ROLE_ARN }));
+    const sync = await b.send(new StartSyncExecutionCommand({ stateMachineArn: express.stateMachineArn }));
+    expect({ output: sync.output, arn: sync.executionArn!.startsWith(`arn:aws:states:us-east-1:${B.accountId}:express:`) }).toEqual({ output: '"sync b"', arn: true });
+
+    const fan = {
+      StartAt: 'Fan',
+      States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
+    };
+    const map = await b.send(new CreateStateMachineCommand({ name: uniqueName('b-fan'), definition: JSON.stringify(fan), roleArn: ROLE_ARN }));
+    const mapRun = await b.send(new StartExecutionCommand({ stateMachineArn: map.stateMachineArn, input: '[1,2,3]' }));
+    expect((await waitForEnd(b, mapRun.executionArn!)).output).toBe('[1,2,3]');
+    const runs = (await b.send(new ListMapRunsCommand({ executionArn: mapRun.executionArn }))).mapRuns!;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.mapRunArn).toContain(`:${B.accountId}:mapRun:`);
+    const run = await b.send(new DescribeMapRunCommand({ mapRunArn: runs[0]!.mapRunArn }));
+    expect({ status: run.status, succeeded: run.executionCounts!.succeeded }).toEqual({ status: 'SUCCEEDED', succeeded: 3 });
+    await expectAwsError(b.send(new UpdateMapRunCommand({ mapRunArn: runs[0]!.mapRunArn, maxConcurrency: 1 })), 'ValidationException');
+
+    // B's own listing pages with its own token.
+    const first = await b.send(new ListStateMachinesCommand({ maxResults: 1 }));
+    const second = await b.send(new ListStateMachinesCommand({ maxResults: 1, nextToken: first.nextToken }));
+    expect(second.stateMachines![0]!.stateMachineArn).not.toBe(first.stateMachines![0]!.stateMachineArn);
+    await b.send(new DeleteStateMachineCommand({ stateMachineArn: sm.stateMachineArn }));
+    await expectAwsError(b.send(new DescribeStateMachineCommand({ stateMachineArn: sm.stateMachineArn })), 'StateMachineDoesNotExist');
+    expect((await b.send(new ListStateMachinesCommand({}))).stateMachines!.map((m) => m.stateMachineArn)).not.toContain(sm.stateMachineArn);
+  });
+
   test('the worker keeps executions in their account: another account\'s activity or machine is not there', async () => {
     const h = held;
     // B's execution naming A's activity fails as if the activity did not exist; A's task list gets nothing.
