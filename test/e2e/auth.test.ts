@@ -141,10 +141,12 @@ describe('SigV4 verification (SFN_CREDENTIALS_FILE)', () => {
     writeCredentials([A, T, C]);
   });
 
-  test('a credentials file naming an account other than SFN_ACCOUNT_ID stops the api at start (accounts are not kept apart yet)', async () => {
-    const other = join(dir, 'other-account.json');
-    writeFileSync(other, JSON.stringify({ credentials: [{ ...C, accountId: '999999999999' }] }));
-    await expect(startApiProcess(redis.url, { ...redis.env, SFN_CREDENTIALS_FILE: other, SFN_ACCOUNT_ID: '111111111111' })).rejects.toThrow(/not SFN_ACCOUNT_ID \(111111111111\)/);
+  test('a credential of an account other than SFN_ACCOUNT_ID acts in its own account and signed region', async () => {
+    writeCredentials([A, T, { ...C, accountId: '999999999999' }]);
+    const c = sdk(C);
+    const created = await eventually(() => c.send(new CreateActivityCommand({ name: 'of-another-account' })).catch((e: Error) => e), (v) => !(v instanceof Error));
+    expect(created).toMatchObject({ activityArn: 'arn:aws:states:eu-west-1:999999999999:activity:of-another-account' });
+    writeCredentials([A, T, C]);
   });
 });
 

@@ -107,12 +107,12 @@ describe('CreateStateMachine and DescribeStateMachine', () => {
     expect(err.message).toBe(`State Machine Does Not Exist: '${missing}'`);
   });
 
-  test('an ARN of the same name in another account does not name our machine', async () => {
+  test('an ARN of the same name in another account does not name our machine: IAM denies it', async () => {
     const name = uniqueName('acct');
     await create(name);
     await expectAwsError(
       cluster.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `arn:aws:states:us-east-1:999999999999:stateMachine:${name}` })),
-      'StateMachineDoesNotExist',
+      'AccessDeniedException',
     );
   });
 });

@@ -89,14 +89,26 @@ function harvest(pool, out) {
 
 const BAD_SIGNATURES = ['unsigned', 'garbage', 'wrongSecret', 'unknownKey', 'expired', 'noDate', 'oddSignedHeaders', 'tampered'];
 
+/** ARN fields of an answer (at any depth) that name the given account. */
+function namesAccount(out, account) {
+  if (!out || typeof out !== 'object') return false;
+  if (Array.isArray(out)) return out.some((o) => namesAccount(o, account));
+  if (ARN_FIELDS.some((f) => typeof out[f] === 'string' && out[f].split(':')[4] === account)) return true;
+  return Object.values(out).some((v) => v && typeof v === 'object' && namesAccount(v, account));
+}
+
 /**
  * Sends `n` seeded requests, `concurrency` at a time. Answers `{ sent, byStatus, byMode,
- * findings }`: a finding is a 5xx, a request that got no answer, or a badly signed request let in.
+ * foreign, findings }`: a finding is a 5xx, a request that got no answer, or a badly signed
+ * request let in. With `other` (a credential of another account, and its region), some requests
+ * are that account's, drawing on the same pool of ARNs and tokens: an answer to it that names an
+ * ARN of the first account is a finding too (accounts must never cross).
  */
-export async function fuzz({ endpoint, n, seed, credential, region, concurrency = 8, progress = () => {} }) {
+export async function fuzz({ endpoint, n, seed, credential, region, other, concurrency = 8, progress = () => {} }) {
   const model = loadModel();
   const r = rng(seed);
   const api = caller(endpoint, { credential, region });
+  const otherApi = other ? caller(endpoint, other) : undefined;
   const pool = { stateMachines: [], executions: [], activities: [], versions: [], aliases: [], mapRuns: [], tokens: [], pageTokens: [], revisions: [], definitions: [] };
   const seedActivity = await api.json('CreateActivity', { name: `fz-seed-${seed}` });
   if (seedActivity.status !== 200) throw new Error(`the fuzzer could not create its activity: ${seedActivity.status} ${seedActivity.text}`);
@@ -104,7 +116,7 @@ export async function fuzz({ endpoint, n, seed, credential, region, concurrency 
   harvest(pool, seedActivity.json);
   const gen = generator(model, r, pool);
   const weighted = model.actions.map((a) => [a, /^(Create|Start|Publish)/.test(a) ? 3 : a === 'GetActivityTask' ? 0.5 : 1]);
-  const stats = { sent: 0, byStatus: {}, byMode: {}, findings: [] };
+  const stats = { sent: 0, byStatus: {}, byMode: {}, foreign: 0, findings: [] };
   let next = 0;
   const one = async () => {
     const unknown = gen.chance(0.02);
@@ -112,7 +124,9 @@ export async function fuzz({ endpoint, n, seed, credential, region, concurrency 
     const { mode, text } = unknown ? { mode: 'unknownAction', text: '{}' } : gen.body(action);
     const sig = credential && gen.chance(0.08) ? gen.pick(BAD_SIGNATURES) : 'signed';
     const tamper = sig === 'tampered' ? `${text} ` : undefined;
-    const res = await api.call(action, text, { mode: sig === 'tampered' ? 'signed' : sig, tamper, timeoutMs: action === 'GetActivityTask' ? POLL_HANG_UP_MS : ANSWER_TIMEOUT_MS });
+    const foreign = otherApi !== undefined && gen.chance(0.15);
+    if (foreign) stats.foreign++;
+    const res = await (foreign ? otherApi : api).call(action, text, { mode: sig === 'tampered' ? 'signed' : sig, tamper, timeoutMs: action === 'GetActivityTask' ? POLL_HANG_UP_MS : ANSWER_TIMEOUT_MS });
     stats.sent++;
     const label = sig === 'signed' ? mode : `sig:${sig}`;
     stats.byMode[label] = (stats.byMode[label] ?? 0) + 1;
@@ -120,8 +134,9 @@ export async function fuzz({ endpoint, n, seed, credential, region, concurrency 
     const status = hungUp ? 'hung-up' : res.status;
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
     const badLetIn = sig !== 'signed' && res.status === 200;
-    if ((res.status === 0 && !hungUp) || res.status >= 500 || badLetIn) {
-      stats.findings.push({ action: action ?? '(none)', mode: label, status: res.status, error: res.error, answer: res.text?.slice(0, 500), body: text.slice(0, 500), bodyBytes: Buffer.byteLength(text) });
+    const crossed = foreign && res.status === 200 && namesAccount(res.json, credential?.accountId);
+    if ((res.status === 0 && !hungUp) || res.status >= 500 || badLetIn || crossed) {
+      stats.findings.push({ action: action ?? '(none)', mode: foreign ? `other:${label}` : label, status: res.status, error: res.error, answer: res.text?.slice(0, 500), body: text.slice(0, 500), bodyBytes: Buffer.byteLength(text) });
     }
     if (res.status === 200) harvest(pool, res.json);
   };
@@ -134,6 +149,7 @@ export async function fuzz({ endpoint, n, seed, credential, region, concurrency 
   });
   await Promise.all(lanes);
   api.close();
+  otherApi?.close();
   return stats;
 }
 

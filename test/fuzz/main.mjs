@@ -43,12 +43,15 @@ let dir;
 let exits = 0;
 let endpoint = o.endpoint;
 let credential = o.accessKey ? { accessKeyId: o.accessKey, secretAccessKey: o.secretKey } : undefined;
+/** Self-hosted, a second account's credential: some requests are its, aimed at the first's resources. */
+let other;
 const region = o.region ?? 'us-east-1';
 
 if (!endpoint) {
   dir = mkdtempSync(join(tmpdir(), 'redstep-fuzz-'));
   credential = { accessKeyId: 'AKIAFUZZ', secretAccessKey: 'fuzz-secret', accountId: '123456789012' };
-  writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ credentials: [credential] }));
+  other = { credential: { accessKeyId: 'AKIAFUZZOTHER', secretAccessKey: 'other-secret', accountId: '210987654321' }, region };
+  writeFileSync(join(dir, 'credentials.json'), JSON.stringify({ credentials: [credential, other.credential] }));
   const redisPort = await freePort();
   redis = await startRedis({ dir: join(dir, 'redis'), port: redisPort });
   fleet = new Fleet({ logDir: dir, onUnexpectedExit: (p, code, signal) => (exits++, say(`${p.id} exited (${code ?? signal})`)) });
@@ -64,11 +67,11 @@ const opts = { credential, region };
 const baseline = await createBaseline(endpoint, opts);
 const before = await snapshotBaseline(endpoint, baseline, opts);
 const started = Date.now();
-const stats = await fuzz({ endpoint, n: o.n, seed: o.seed, concurrency: o.concurrency, ...opts, progress: (s) => say(`${s.sent} sent, ${s.findings.length} findings`) });
+const stats = await fuzz({ endpoint, n: o.n, seed: o.seed, concurrency: o.concurrency, ...opts, other, progress: (s) => say(`${s.sent} sent, ${s.findings.length} findings`) });
 const seconds = (Date.now() - started) / 1000;
 say(`${stats.sent} requests in ${seconds.toFixed(1)} s (${Math.round(stats.sent / seconds)}/s)`);
 say(`by status: ${JSON.stringify(stats.byStatus)}`);
-say(`by kind: ${JSON.stringify(stats.byMode)}`);
+say(`by kind: ${JSON.stringify(stats.byMode)}${other ? `; ${stats.foreign} from a second account` : ''}`);
 const after = await snapshotBaseline(endpoint, baseline, opts).catch((e) => ({ error: String(e) }));
 const intact = isDeepStrictEqual(before, after);
 const runs = await stillRuns(endpoint, baseline, opts).catch((e) => String(e));

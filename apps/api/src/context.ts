@@ -1,8 +1,9 @@
-import { InternalFailure } from '@redstep/core';
+import { InternalFailure, type ArnScope } from '@redstep/core';
 import { NotDurable, type Config, type RedisHandle } from '@redstep/store';
 import { AliasStore, DefinitionCache, Durability, executionStores, metrics, TagStore, VersionStore, type ActivityStore, type ExecutionStore, type Metrics, type Outbox, type RunningIndex, type StateMachineStore, type StepQueue } from '@redstep/store';
 import { MapRunStore } from '@redstep/store';
 import { ActivityPolls } from './activity-polls.js';
+import type { Caller } from './auth/verify-sigv4.js';
 
 /** What every handler may use: config, the stores, the step queue, and a clock. */
 export interface ApiContext {
@@ -31,6 +32,22 @@ export interface ApiContext {
   mapRuns: MapRunStore;
   /** For the few writes that run their own script (RedriveExecution). */
   handle: RedisHandle;
+  /**
+   * The account and region a request acts in: its signing credential's account and the region it
+   * signed for (the configured pair without authentication). Every ARN it makes is in this scope,
+   * and it sees nothing outside it.
+   */
+  scope: ArnScope;
+  /** Who signed the request ('' without authentication), for AccessDeniedException's message. */
+  accessKeyId: string;
+  /** The action the request calls ('' outside a request), for AccessDeniedException's message. */
+  action: string;
+}
+
+/** The context a request of this caller and action sees: the same stores, the caller's scope. */
+export function requestContext(ctx: ApiContext, action: string, caller: Caller | undefined): ApiContext {
+  const scope: ArnScope = caller ? { partition: 'aws', region: caller.region, account: caller.accountId } : ctx.scope;
+  return { ...ctx, scope, accessKeyId: caller?.accessKeyId ?? '', action };
 }
 
 export function createContext(config: Config, handle: RedisHandle, now: () => number = Date.now, onRedisError: (err: unknown) => void = () => {}): ApiContext {
@@ -55,6 +72,9 @@ export function createContext(config: Config, handle: RedisHandle, now: () => nu
     closing: new AbortController(),
     mapRuns: new MapRunStore(handle),
     handle,
+    scope: { partition: 'aws', region: config.region, account: config.accountId },
+    accessKeyId: '',
+    action: '',
   };
 }
 

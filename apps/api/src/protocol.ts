@@ -10,6 +10,7 @@ import {
   type AwsApiError,
 } from '@redstep/core';
 import type { RequestGuard } from './auth/guard.js';
+import type { Caller } from './auth/verify-sigv4.js';
 
 export const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
@@ -19,8 +20,10 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /**
  * A handler gets the validated request body and returns the response body. `gone` aborts when
  * the caller's connection closes before the answer (a long poll stops waiting for nobody).
+ * `caller` is who the guard found signed the request (undefined without a guard: then every
+ * caller is the configured account and region).
  */
-export type Handler = (body: Record<string, unknown>, gone: AbortSignal) => Promise<unknown>;
+export type Handler = (body: Record<string, unknown>, gone: AbortSignal, caller?: Caller) => Promise<unknown>;
 
 /** What the protocol reports of each request once its answer is written. */
 export interface RequestOutcome {
@@ -79,11 +82,11 @@ export function awsJsonProtocol(handlers: Record<string, Handler>, hooks: Protoc
             return;
           }
           // Authentication and throttling come first: nothing of the request is read before them.
-          if (guard) await guard.check(req, raw, handler ? name : '');
+          const caller = guard ? await guard.check(req, raw, handler ? name : '') : undefined;
           if (!handler) throw new UnknownOperationException('');
           const body = decodeBody(raw);
           validateRequest(name, body);
-          const out = await handler(withoutNulls(body) as Record<string, unknown>, gone.signal);
+          const out = await handler(withoutNulls(body) as Record<string, unknown>, gone.signal, caller);
           reply(res, 200, typeof out === 'string' ? out : JSON.stringify(out ?? {}));
         } catch (e) {
           fail(e);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { createLogger, redisAnswers, errorsEvery, renderMetrics, sampleQueue, type Config, type Logger, type RedisHandle } from '@redstep/store';
-import { createContext, type ApiContext } from './context.js';
+import { createContext, requestContext, type ApiContext } from './context.js';
 import { connectionLimit, guardConnections, openFileLimit } from './connection-guard.js';
 import { awsJsonProtocol, type Handler, type ProtocolHooks } from './protocol.js';
 import { requestGuard } from './auth/guard.js';
@@ -24,46 +24,55 @@ import * as mapRuns from './handlers/map-runs.js';
 const DRAIN_MS = 10_000;
 
 
+/** Each action's handler, made for a request's context. */
+const ACTIONS: Record<string, (ctx: ApiContext) => Handler> = {
+  CreateStateMachine: sm.createStateMachine,
+  DescribeStateMachine: sm.describeStateMachine,
+  UpdateStateMachine: sm.updateStateMachine,
+  DeleteStateMachine: sm.deleteStateMachine,
+  ListStateMachines: sm.listStateMachines,
+  StartExecution: ex.startExecution,
+  DescribeExecution: ex.describeExecution,
+  DescribeStateMachineForExecution: ex.describeStateMachineForExecution,
+  StopExecution: ex.stopExecution,
+  ListExecutions: ex.listExecutions,
+  GetExecutionHistory: ex.getExecutionHistory,
+  CreateActivity: act.createActivity,
+  DescribeActivity: act.describeActivity,
+  DeleteActivity: act.deleteActivity,
+  ListActivities: act.listActivities,
+  GetActivityTask: task.getActivityTask,
+  SendTaskSuccess: task.sendTaskSuccess,
+  SendTaskFailure: task.sendTaskFailure,
+  SendTaskHeartbeat: task.sendTaskHeartbeat,
+  TagResource: tags.tagResource,
+  UntagResource: tags.untagResource,
+  ListTagsForResource: tags.listTagsForResource,
+  ValidateStateMachineDefinition: validateStateMachineDefinition,
+  StartSyncExecution: startSyncExecution,
+  PublishStateMachineVersion: ver.publishStateMachineVersion,
+  ListStateMachineVersions: ver.listStateMachineVersions,
+  DeleteStateMachineVersion: ver.deleteStateMachineVersion,
+  CreateStateMachineAlias: alias.createStateMachineAlias,
+  DescribeStateMachineAlias: alias.describeStateMachineAlias,
+  UpdateStateMachineAlias: alias.updateStateMachineAlias,
+  DeleteStateMachineAlias: alias.deleteStateMachineAlias,
+  ListStateMachineAliases: alias.listStateMachineAliases,
+  TestState: testStateHandler,
+  RedriveExecution: redriveExecution,
+  ListMapRuns: mapRuns.listMapRuns,
+  DescribeMapRun: mapRuns.describeMapRun,
+  UpdateMapRun: mapRuns.updateMapRun,
+};
+
+/**
+ * The handler of every action. Each runs in its request's context (`requestContext`): the
+ * caller's account and region, so one request never sees another account's resources.
+ */
 export function handlers(ctx: ApiContext): Record<string, Handler> {
-  return {
-    CreateStateMachine: sm.createStateMachine(ctx),
-    DescribeStateMachine: sm.describeStateMachine(ctx),
-    UpdateStateMachine: sm.updateStateMachine(ctx),
-    DeleteStateMachine: sm.deleteStateMachine(ctx),
-    ListStateMachines: sm.listStateMachines(ctx),
-    StartExecution: ex.startExecution(ctx),
-    DescribeExecution: ex.describeExecution(ctx),
-    DescribeStateMachineForExecution: ex.describeStateMachineForExecution(ctx),
-    StopExecution: ex.stopExecution(ctx),
-    ListExecutions: ex.listExecutions(ctx),
-    GetExecutionHistory: ex.getExecutionHistory(ctx),
-    CreateActivity: act.createActivity(ctx),
-    DescribeActivity: act.describeActivity(ctx),
-    DeleteActivity: act.deleteActivity(ctx),
-    ListActivities: act.listActivities(ctx),
-    GetActivityTask: task.getActivityTask(ctx),
-    SendTaskSuccess: task.sendTaskSuccess(ctx),
-    SendTaskFailure: task.sendTaskFailure(ctx),
-    SendTaskHeartbeat: task.sendTaskHeartbeat(ctx),
-    TagResource: tags.tagResource(ctx),
-    UntagResource: tags.untagResource(ctx),
-    ListTagsForResource: tags.listTagsForResource(ctx),
-    ValidateStateMachineDefinition: validateStateMachineDefinition(ctx),
-    StartSyncExecution: startSyncExecution(ctx),
-    PublishStateMachineVersion: ver.publishStateMachineVersion(ctx),
-    ListStateMachineVersions: ver.listStateMachineVersions(ctx),
-    DeleteStateMachineVersion: ver.deleteStateMachineVersion(ctx),
-    CreateStateMachineAlias: alias.createStateMachineAlias(ctx),
-    DescribeStateMachineAlias: alias.describeStateMachineAlias(ctx),
-    UpdateStateMachineAlias: alias.updateStateMachineAlias(ctx),
-    DeleteStateMachineAlias: alias.deleteStateMachineAlias(ctx),
-    ListStateMachineAliases: alias.listStateMachineAliases(ctx),
-    TestState: testStateHandler(ctx),
-    RedriveExecution: redriveExecution(ctx),
-    ListMapRuns: mapRuns.listMapRuns(ctx),
-    DescribeMapRun: mapRuns.describeMapRun(ctx),
-    UpdateMapRun: mapRuns.updateMapRun(ctx),
-  };
+  return Object.fromEntries(
+    Object.entries(ACTIONS).map(([action, make]): [string, Handler] => [action, (body, gone, caller) => make(requestContext(ctx, action, caller))(body, gone, caller)]),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeFromOutside, step, STEP_SLICE_MS, type Cursor, type ExecutionInfo, type StepResult, type Wake } from '@redstep/core';
 import {
   activityName,
+  sameScope,
   ActivityStore,
   decodeTaskToken,
   ExecutionStore,
@@ -212,7 +213,8 @@ export class StepProcessor {
       const existing = new Set<string>();
       await Promise.all(
         loaded.activities.map(async (arn) => {
-          if (await this.deps.activities.exists(activityName(arn))) existing.add(arn);
+          // Another account's or region's activity does not exist for this execution (as on AWS).
+          if (sameScope(arn, rec.arn) && (await this.deps.activities.exists(activityName(arn)))) existing.add(arn);
         }),
       );
       const input = { definition: loaded.definition, execution: info(rec), lastEventId: rec.seq, wake: action.wake, now };

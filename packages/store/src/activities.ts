@@ -1,4 +1,4 @@
-import { keys } from './keys.js';
+import { keys, scopedNameOfArn, splitScopedName } from './keys.js';
 import type { RedisHandle } from './redis.js';
 import { createIfAbsent, pageIndex } from './resources.js';
 
@@ -16,16 +16,30 @@ export interface QueuedTask {
   at?: number;
 }
 
+/**
+ * Activities by scoped name (see `scopedName`): the bare name in the home scope, prefixed with the
+ * account and region in any other. A record keeps its bare name and its ARN.
+ */
 export class ActivityStore {
   constructor(private readonly h: RedisHandle) {}
 
   async create(rec: ActivityRecord): Promise<ActivityRecord | undefined> {
-    const existing = await createIfAbsent(this.h, keys.activity(rec.name), { arn: rec.arn, name: rec.name, created: String(rec.createdAt) });
+    const key = scopedNameOfArn(rec.arn);
+    const existing = await createIfAbsent(this.h, keys.activity(key), { arn: rec.arn, name: rec.name, created: String(rec.createdAt) });
     if (existing) return { arn: existing.arn!, name: existing.name!, createdAt: Number(existing.created) };
-    await this.h.redis.zadd(keys.activities(), rec.createdAt, rec.name);
+    const { prefix } = splitScopedName(key);
+    if (prefix !== '') await this.h.redis.sadd(keys.activityScopes(), prefix);
+    await this.h.redis.zadd(keys.activities(prefix), rec.createdAt, key);
     return undefined;
   }
 
+  /** The scoped names of every scope's activities (recovery walks them all). */
+  private async allNames(): Promise<string[]> {
+    const prefixes = ['', ...(await this.h.redis.smembers(keys.activityScopes()))];
+    return (await Promise.all(prefixes.map((p) => this.h.redis.zrange(keys.activities(p), '0', '-1')))).flat();
+  }
+
+  /** `name` is the scoped name, here and below. */
   async get(name: string): Promise<ActivityRecord | undefined> {
     const f = await this.h.redis.hgetall(keys.activity(name));
     return f.arn ? { arn: f.arn, name: f.name!, createdAt: Number(f.created) } : undefined;
@@ -37,11 +51,12 @@ export class ActivityStore {
 
   async delete(name: string): Promise<void> {
     await this.h.redis.del(keys.activity(name), keys.activityTasks(name), keys.activityHandout(name), keys.activityPushed(name));
-    await this.h.redis.zrem(keys.activities(), name);
+    await this.h.redis.zrem(keys.activities(splitScopedName(name).prefix), name);
   }
 
-  async page(offset: number, limit: number): Promise<{ items: ActivityRecord[]; more: boolean }> {
-    const { members, more } = await pageIndex(this.h, keys.activities(), offset, limit);
+  /** A page of one scope's activities (`prefix` as `scopePrefix` gives it: '' for the home scope). */
+  async page(offset: number, limit: number, prefix = ''): Promise<{ items: ActivityRecord[]; more: boolean }> {
+    const { members, more } = await pageIndex(this.h, keys.activities(prefix), offset, limit);
     const items = (await Promise.all(members.map((m) => this.get(m)))).filter((r): r is ActivityRecord => !!r);
     return { items, more };
   }
@@ -87,7 +102,7 @@ export class ActivityStore {
    * the entries of this round to the next. Returns how many were put back, by activity.
    */
   async requeueStuck(seen: Map<string, Set<string>>): Promise<Record<string, number>> {
-    const names = await this.h.redis.zrange(keys.activities(), '0', '-1');
+    const names = await this.allNames();
     const lists = await Promise.all(names.map((n) => this.h.redis.lrange(keys.activityHandout(n), '0', '999')));
     const requeued: Record<string, number> = {};
     for (const [i, name] of names.entries()) {

@@ -57,13 +57,76 @@ export function shardTag(shard: number): string {
 /** The key prefix of everything under one execution's shard tag. */
 const ofExecution = (kind: string, id: string) => `${P}:${kind}:{${shardTag(shardOf(id))}}:${id}`;
 
-/** The part of an execution ARN after `:execution:` — `<smName>:<execName>`, unique per account and region. */
+/** An account and region: whose a resource is. */
+export interface Scope {
+  account: string;
+  region: string;
+}
+
+/** Before `configureScope`: the configuration's defaults (SFN_ACCOUNT_ID, SFN_REGION). */
+let home: Scope = { account: '123456789012', region: 'us-east-1' };
+
+/**
+ * Sets the home scope (as recorded in Redis: see `ensureHomeScope`): its resources keep their bare
+ * names in keys, as before accounts were kept apart, so existing data needs no migration. Every
+ * process sharing a Redis uses the same pair.
+ */
+export function configureScope(scope: Scope): void {
+  home = { account: scope.account, region: scope.region };
+}
+
+/** What ends a scope prefix. AWS names never hold `~` (nor `:`, braces or whitespace). */
+const SCOPE_END = '~';
+
+/** The key prefix of a scope: empty for the home scope, `<account>.<region>` otherwise. */
+export const scopePrefix = (scope: Scope): string => (scope.account === home.account && scope.region === home.region ? '' : `${scope.account}.${scope.region}`);
+
+/**
+ * The name a resource is stored under: the bare name in the home scope, `<account>.<region>~<name>`
+ * in any other, so two accounts' (or regions') resources of one name never share a key.
+ */
+export function scopedName(scope: Scope, name: string): string {
+  const prefix = scopePrefix(scope);
+  return prefix === '' ? name : `${prefix}${SCOPE_END}${name}`;
+}
+
+/** A scoped name's parts: the scope prefix ('' for the home scope) and the bare name. */
+export function splitScopedName(scoped: string): { prefix: string; name: string } {
+  const at = scoped.indexOf(SCOPE_END);
+  return at < 0 ? { prefix: '', name: scoped } : { prefix: scoped.slice(0, at), name: scoped.slice(at + 1) };
+}
+
+/** The scope of a Step Functions ARN (`arn:<partition>:states:<region>:<account>:...`). */
+export function scopeOfArn(arn: string): Scope {
+  const parts = arn.split(':', 5);
+  if (parts.length < 5 || parts[0] !== 'arn') throw new Error(`not an ARN: ${arn}`);
+  return { region: parts[3]!, account: parts[4]! };
+}
+
+/** Whether two ARNs are of one account and region. */
+export function sameScope(a: string, b: string): boolean {
+  const x = scopeOfArn(a);
+  const y = scopeOfArn(b);
+  return x.account === y.account && x.region === y.region;
+}
+
+/** The scoped name of a state machine or activity ARN (`...:<kind>:<name>`). */
+export function scopedNameOfArn(arn: string): string {
+  const parts = arn.split(':');
+  if (parts.length < 7) throw new Error(`not a state machine or activity ARN: ${arn}`);
+  return scopedName(scopeOfArn(arn), parts[6]!);
+}
+
+/**
+ * An execution's id: the part of its ARN after `:execution:` (`<smName>:<execName>`, unique per
+ * account and region), scoped as `scopedName` scopes a name. It picks the shard and names the keys.
+ */
 export function executionId(executionArn: string): string {
   const at = executionArn.indexOf(':execution:');
   const express = executionArn.indexOf(':express:');
-  if (at >= 0) return executionArn.slice(at + ':execution:'.length);
-  if (express >= 0) return executionArn.slice(express + ':express:'.length);
-  throw new Error(`not an execution ARN: ${executionArn}`);
+  if (at < 0 && express < 0) throw new Error(`not an execution ARN: ${executionArn}`);
+  const rest = at >= 0 ? executionArn.slice(at + ':execution:'.length) : executionArn.slice(express + ':express:'.length);
+  return scopedName(scopeOfArn(executionArn), rest);
 }
 
 /** The state machine name of a `stateMachineExecutions` key. */
@@ -71,7 +134,7 @@ export function machineOfExecutionIndex(key: string): string {
   return key.slice(key.indexOf('{') + 1, key.lastIndexOf('}'));
 }
 
-/** The same id from its parts, for code that holds names rather than an ARN. */
+/** The same id from its parts, for code that holds (scoped) names rather than an ARN. */
 export function executionIdOf(stateMachineName: string, executionName: string): string {
   return `${stateMachineName}:${executionName}`;
 }
@@ -90,8 +153,8 @@ export const keys = {
   history: (id: string) => ofExecution('h', id),
   /** Hash: a state machine. */
   stateMachine: (name: string) => `${P}:sm:{${name}}`,
-  /** Sorted set: state machine names by creation time. */
-  stateMachines: () => `${P}:sms`,
+  /** Sorted set: a scope's state machine (scoped) names by creation time; the home scope's is `rs:sms`. */
+  stateMachines: (prefix = '') => (prefix === '' ? `${P}:sms` : `${P}:sms:${prefix}`),
   /**
    * Set: names of every state machine that ever had an execution index, deleted ones included
    * (their executions stay describable until retention removes them).
@@ -119,8 +182,10 @@ export const keys = {
   definition: (sha: string) => `${P}:def:{${sha}}`,
   /** Hash: an activity. */
   activity: (name: string) => `${P}:act:{${name}}`,
-  /** Sorted set: activity names by creation time. */
-  activities: () => `${P}:acts`,
+  /** Sorted set: a scope's activity (scoped) names by creation time; the home scope's is `rs:acts`. */
+  activities: (prefix = '') => (prefix === '' ? `${P}:acts` : `${P}:acts:${prefix}`),
+  /** Set: the prefixes of every scope other than the home one that ever had an activity (see `activities`). */
+  activityScopes: () => `${P}:acts:scopes`,
   /** List: tasks scheduled on an activity, waiting for GetActivityTask. */
   activityTasks: (name: string) => `${P}:aq:{${name}}`,
   /**
@@ -144,6 +209,8 @@ export const keys = {
   runningIndex: (shard: number) => `${P}:run:{${shardTag(shard)}}`,
   /** String: the shard count the data was created with (REDSTEP_SHARDS). */
   shardCount: () => `${P}:shards`,
+  /** String: the home scope (`<account>.<region>`) the data was created with (see `ensureHomeScope`). */
+  homeScope: () => `${P}:home`,
   /** String: the key layout the data is in (see layout.ts). */
   layout: () => `${P}:layout`,
   /** String with a time to live: a process is moving data to the current layout. */

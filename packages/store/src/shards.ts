@@ -1,5 +1,5 @@
 import { ConfigError, DEFAULT_SHARDS } from './config.js';
-import { configureShards, keys } from './keys.js';
+import { configureScope, configureShards, keys, type Scope } from './keys.js';
 import type { RedisHandle } from './redis.js';
 import { errorsEvery, type Logger } from './log.js';
 import { migrateLayout } from './layout.js';
@@ -23,11 +23,30 @@ export async function ensureShards(h: RedisHandle, configured: number | undefine
 }
 
 /**
- * Readies a Redis for this version before a process serves anything: the shard count fixed, and
- * data of an earlier RedStep moved to the current key layout. With a logger, the connection's
- * errors (Redis unreachable, a failover) are logged rather than reported as unhandled.
+ * Fixes the home scope, whose resources keep bare names in keys (see `scopedName`), from what the
+ * data was created with: the first process on a Redis records its SFN_ACCOUNT_ID and SFN_REGION
+ * (data of an earlier version was written under bare names by processes configured alike); later
+ * ones adopt the record whatever they are configured with, so every process finds every key. A
+ * process configured with another pair still serves it (unauthenticated callers act in it): its
+ * resources are simply stored with a scope prefix.
  */
-export async function prepareRedis(h: RedisHandle, config: { shards?: number; reconcileIdleMs: number }, log?: Logger): Promise<number> {
+export async function ensureHomeScope(h: RedisHandle, configured: Scope): Promise<Scope> {
+  await h.redis.set(keys.homeScope(), `${configured.account}.${configured.region}`, 'NX');
+  const recorded = (await h.redis.get(keys.homeScope())) ?? '';
+  const at = recorded.indexOf('.');
+  const home = at > 0 ? { account: recorded.slice(0, at), region: recorded.slice(at + 1) } : configured;
+  configureScope(home);
+  return home;
+}
+
+/**
+ * Readies a Redis for this version before a process serves anything: the shard count fixed, the
+ * home scope set (SFN_ACCOUNT_ID, SFN_REGION), and data of an earlier RedStep moved to the current
+ * key layout. With a logger, the connection's errors (Redis unreachable, a failover) are logged
+ * rather than reported as unhandled.
+ */
+export async function prepareRedis(h: RedisHandle, config: { shards?: number; reconcileIdleMs: number; accountId?: string; region?: string }, log?: Logger): Promise<number> {
+  if (config.accountId !== undefined && config.region !== undefined) await ensureHomeScope(h, { account: config.accountId, region: config.region });
   if (log) h.redis.on('error', errorsEvery(log, 'redis connection error', { connection: 'main' }));
   const shards = await ensureShards(h, config.shards);
   await migrateLayout(h, log, config.reconcileIdleMs);

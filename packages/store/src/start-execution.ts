@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '@redstep/core';
+import { scopedName, scopeOfArn } from './keys.js';
 import type { ExecutionRecord, ExecutionStore, ParentLink } from './executions.js';
 import type { StepQueue } from './queue.js';
 import type { RunningIndex } from './running-index.js';
@@ -112,7 +113,7 @@ export async function startExecutionRecord(deps: StartDeps, req: StartRequest): 
  */
 export async function createIndexed(deps: StartDeps, rec: ExecutionRecord, started: HistoryEvent) {
   const [, , existing] = await Promise.all([
-    rec.arn.includes(':express:') ? undefined : deps.stateMachines.indexExecution(rec.stateMachineName, rec.name, rec.startDate),
+    rec.arn.includes(':express:') ? undefined : deps.stateMachines.indexExecution(scopedName(scopeOfArn(rec.arn), rec.stateMachineName), rec.name, rec.startDate),
     deps.running.note(rec.arn),
     deps.executions.create(rec, started),
   ]);

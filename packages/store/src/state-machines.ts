@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { keys } from './keys.js';
+import { keys, scopedNameOfArn, splitScopedName } from './keys.js';
 import type { RedisHandle } from './redis.js';
 import { createIfAbsent, pageIndex, type Fields } from './resources.js';
 
@@ -24,6 +24,11 @@ export function definitionSha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * State machines by scoped name (see `scopedName`): the bare name in the home scope, prefixed with
+ * the account and region in any other. A record keeps its bare name and its ARN; the store finds
+ * its key from the ARN.
+ */
 export class StateMachineStore {
   constructor(private readonly h: RedisHandle) {}
 
@@ -41,14 +46,16 @@ export class StateMachineStore {
   /** Returns undefined when created, else the existing record. */
   async create(rec: StateMachineRecord): Promise<StateMachineRecord | undefined> {
     rec.definitionSha = await this.putDefinition(rec.definition);
-    const existing = await createIfAbsent(this.h, keys.stateMachine(rec.name), toFields(rec));
+    const key = scopedNameOfArn(rec.arn);
+    const existing = await createIfAbsent(this.h, keys.stateMachine(key), toFields(rec));
     if (existing) return fromFields(existing);
-    await this.h.redis.zadd(keys.stateMachines(), rec.createdAt, rec.name);
+    await this.h.redis.zadd(keys.stateMachines(splitScopedName(key).prefix), rec.createdAt, key);
     // Remembered past deletion: its executions are swept by retention from this list.
-    await this.h.redis.sadd(keys.indexedMachines(), rec.name);
+    await this.h.redis.sadd(keys.indexedMachines(), key);
     return undefined;
   }
 
+  /** `name` is the scoped name, here and below. */
   async get(name: string): Promise<StateMachineRecord | undefined> {
     const f = await this.h.redis.hgetall(keys.stateMachine(name));
     return f.arn ? fromFields(f) : undefined;
@@ -58,21 +65,22 @@ export class StateMachineStore {
   async head(name: string): Promise<StateMachineHead | undefined> {
     const [arn, type, sha, role] = await this.h.redis.hmget(keys.stateMachine(name), 'arn', 'type', 'sha', 'role');
     if (!arn) return undefined;
-    return { arn, name, type: type as StateMachineHead['type'], definitionSha: sha!, roleArn: role! };
+    return { arn, name: splitScopedName(name).name, type: type as StateMachineHead['type'], definitionSha: sha!, roleArn: role! };
   }
 
   async update(rec: StateMachineRecord): Promise<void> {
     rec.definitionSha = await this.putDefinition(rec.definition);
-    await this.h.redis.hset(keys.stateMachine(rec.name), toFields(rec));
+    await this.h.redis.hset(keys.stateMachine(scopedNameOfArn(rec.arn)), toFields(rec));
   }
 
   async delete(name: string): Promise<void> {
     await this.h.redis.del(keys.stateMachine(name));
-    await this.h.redis.zrem(keys.stateMachines(), name);
+    await this.h.redis.zrem(keys.stateMachines(splitScopedName(name).prefix), name);
   }
 
-  async page(offset: number, limit: number): Promise<{ items: StateMachineRecord[]; more: boolean }> {
-    const { members, more } = await pageIndex(this.h, keys.stateMachines(), offset, limit);
+  /** A page of one scope's machines (`prefix` as `scopePrefix` gives it: '' for the home scope). */
+  async page(offset: number, limit: number, prefix = ''): Promise<{ items: StateMachineRecord[]; more: boolean }> {
+    const { members, more } = await pageIndex(this.h, keys.stateMachines(prefix), offset, limit);
     const items = (await Promise.all(members.map((m) => this.get(m)))).filter((r): r is StateMachineRecord => !!r);
     return { items, more };
   }

@@ -2,9 +2,10 @@ import type { FrameSuspension, StepResult } from '@redstep/core';
 import { abandonedChildren, decodeTaskToken, type ExecutionRecord } from './executions.js';
 import { parentJob } from './nested.js';
 import type { Obligation } from './outbox.js';
+import { scopedNameOfArn } from './keys.js';
 
-/** The activity name at the end of an activity ARN. */
-export const activityName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+/** The scoped name an activity ARN's activity is stored under (its tasks' list is keyed by it). */
+export const activityName = (arn: string) => scopedNameOfArn(arn);
 
 const isExpress = (arn: string) => arn.includes(':express:');
 

@@ -24,10 +24,14 @@ describe('parseCredentials', () => {
     expect(map.get('AKIA1')).toEqual({ accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111111111111', sessionToken: 't' });
   });
 
-  test('with an account given, refuses credentials of any other (accounts are not kept apart yet)', () => {
-    const text = JSON.stringify({ credentials: [{ accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111111111111' }] });
-    expect(parseCredentials(text, '111111111111').size).toBe(1);
-    expect(() => parseCredentials(text, '123456789012')).toThrow(/not SFN_ACCOUNT_ID \(123456789012\)/);
+  test('takes credentials of several accounts (each is kept apart)', () => {
+    const text = JSON.stringify({
+      credentials: [
+        { accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111111111111' },
+        { accessKeyId: 'AKIA2', secretAccessKey: 's', accountId: '222222222222' },
+      ],
+    });
+    expect([...parseCredentials(text).values()].map((c) => c.accountId)).toEqual(['111111111111', '222222222222']);
   });
 
   test('refuses what is not the documented shape, without echoing secrets', () => {

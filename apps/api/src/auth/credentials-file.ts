@@ -17,13 +17,10 @@ export class CredentialsFileError extends Error {}
 
 /**
  * Parses `{"credentials": [{accessKeyId, secretAccessKey, accountId, sessionToken?}]}`; throws
- * CredentialsFileError naming the first fault (never echoing a secret).
- *
- * `onlyAccount`: every credential must be of this account. RedStep keeps one account's resources
- * (SFN_ACCOUNT_ID's) until accounts are kept apart; a file naming others is refused rather than
- * let them share everything unknowingly.
+ * CredentialsFileError naming the first fault (never echoing a secret). Credentials may be of any
+ * accounts: each account's resources are kept apart (docs/accounts.md).
  */
-export function parseCredentials(text: string, onlyAccount?: string): Map<string, Credential> {
+export function parseCredentials(text: string): Map<string, Credential> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -40,9 +37,6 @@ export function parseCredentials(text: string, onlyAccount?: string): Map<string
     if (typeof accessKeyId !== 'string' || !/^[A-Za-z0-9]{1,128}$/.test(accessKeyId)) throw new CredentialsFileError(`${at}.accessKeyId must be 1-128 letters and digits`);
     if (typeof secretAccessKey !== 'string' || secretAccessKey === '') throw new CredentialsFileError(`${at}.secretAccessKey must be a non-empty string`);
     if (typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) throw new CredentialsFileError(`${at}.accountId must be 12 digits`);
-    if (onlyAccount !== undefined && accountId !== onlyAccount) {
-      throw new CredentialsFileError(`${at}.accountId is ${accountId}, not SFN_ACCOUNT_ID (${onlyAccount}): separate accounts are not kept apart yet, so every credential must be of SFN_ACCOUNT_ID`);
-    }
     if (sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken === '')) throw new CredentialsFileError(`${at}.sessionToken must be a non-empty string when given`);
     if (out.has(accessKeyId)) throw new CredentialsFileError(`${at}.accessKeyId '${accessKeyId}' appears twice`);
     const credential: Credential = { accessKeyId, secretAccessKey, accountId };
@@ -73,20 +67,19 @@ export class CredentialsFile {
     readonly path: string,
     text: string,
     private readonly log: Logger,
-    private readonly onlyAccount: string | undefined,
   ) {
     this.text = text;
-    this.credentials = parseCredentials(text, onlyAccount);
+    this.credentials = parseCredentials(text);
     this.timer = setInterval(() => void this.refresh(), POLL_MS);
     this.timer.unref();
     this.watcher = watchDirectory(path, () => void this.refresh());
   }
 
   /** Reads and parses the file; throws (CredentialsFileError or the read's error) when it cannot. */
-  static async open(path: string, log: Logger, onlyAccount?: string): Promise<CredentialsFile> {
+  static async open(path: string, log: Logger): Promise<CredentialsFile> {
     const text = await readFile(path, 'utf8');
     try {
-      return new CredentialsFile(path, text, log, onlyAccount);
+      return new CredentialsFile(path, text, log);
     } catch (e) {
       if (e instanceof CredentialsFileError) throw new CredentialsFileError(`SFN_CREDENTIALS_FILE ${path}: ${e.message}`);
       throw e;
@@ -124,7 +117,7 @@ export class CredentialsFile {
     if (text === this.text) return;
     this.text = text;
     try {
-      this.credentials = parseCredentials(text, this.onlyAccount);
+      this.credentials = parseCredentials(text);
       this.log.info({ path: this.path, credentials: this.credentials.size }, 'credentials file reloaded');
     } catch (e) {
       this.log.error({ path: this.path, err: (e as Error).message }, 'credentials file invalid; keeping the last credentials');

@@ -19,7 +19,7 @@ export interface RequestGuard {
  * is the configured account and region, and a warning says so at start.
  */
 export async function requestGuard(config: Config, log: Logger, now: () => number = Date.now): Promise<RequestGuard | undefined> {
-  const credentials = config.credentialsFile ? await CredentialsFile.open(config.credentialsFile, log, config.accountId) : undefined;
+  const credentials = config.credentialsFile ? await CredentialsFile.open(config.credentialsFile, log) : undefined;
   if (credentials) log.info({ path: credentials.path, credentials: credentials.size }, 'SigV4 verification on');
   else log.warn('SFN_CREDENTIALS_FILE is not set: requests are not authenticated, and anyone who reaches this port can use the API');
   const throttle = new Throttle(config.throttle);

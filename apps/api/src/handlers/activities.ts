@@ -1,6 +1,6 @@
 import { ActivityDoesNotExist } from '@redstep/core';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, checkName, createTags, page, pageToken, str } from './common.js';
+import { arns, checkName, createTags, listingScope, page, pageToken, str } from './common.js';
 
 type Body = Record<string, unknown>;
 
@@ -20,8 +20,9 @@ export function createActivity(ctx: ApiContext) {
 }
 
 export async function requireActivity(ctx: ApiContext, arn: string) {
-  const { name } = arns(ctx).parseActivity(arn);
-  const rec = await ctx.activities.get(name);
+  const a = arns(ctx);
+  const { name } = a.parseActivity(arn);
+  const rec = a.owned(arn) ? await ctx.activities.get(a.key(name)) : undefined;
   if (!rec || rec.arn !== arn) throw new ActivityDoesNotExist(`Activity Does Not Exist: '${arn}'`);
   return rec;
 }
@@ -36,8 +37,11 @@ export function describeActivity(ctx: ApiContext) {
 export function deleteActivity(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'activityArn');
-    const { name } = arns(ctx).parseActivity(arn);
-    await ctx.activities.delete(name);
+    const a = arns(ctx);
+    const { name } = a.parseActivity(arn);
+    // Another region's activity is not here: deleting it succeeds and changes nothing.
+    if (!a.owned(arn)) return {};
+    await ctx.activities.delete(a.key(name));
     await ctx.tags.clear(arn);
     return {};
   };
@@ -45,12 +49,13 @@ export function deleteActivity(ctx: ApiContext) {
 
 export function listActivities(ctx: ApiContext) {
   return async (body: Body) => {
-    const { offset, limit } = page(body, 'ListActivities');
-    const { items, more } = await ctx.activities.page(offset, limit);
+    const scope = listingScope(ctx, 'ListActivities');
+    const { offset, limit } = page(body, scope);
+    const { items, more } = await ctx.activities.page(offset, limit, arns(ctx).listing());
     const out: Record<string, unknown> = {
       activities: items.map((a) => ({ activityArn: a.arn, name: a.name, creationDate: epochSeconds(a.createdAt) })),
     };
-    if (more) out.nextToken = pageToken(offset + limit, 'ListActivities');
+    if (more) out.nextToken = pageToken(offset + limit, scope);
     return out;
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '@redstep/core';
 import type { AliasConfig, AliasRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { optStr, page, pageToken, str } from './common.js';
+import { arns, optStr, page, pageToken, str } from './common.js';
 import { aliasArnOf, versionArnOf } from './versions.js';
 
 type Body = Record<string, unknown>;
@@ -55,8 +55,8 @@ function checkRouting(ctx: ApiContext, items: RoutingItem[]): { machine: string;
   if (parsed.some((p) => p.name !== machine || stateMachineArn(p.scope, p.name) !== stateMachineArn(parsed[0]!.scope, machine))) {
     throw new ValidationException(`Routing configuration must contain state machine version ARNs of the same state machine. Received: ${received}`);
   }
-  // A version ARN of another account or region names nothing here.
-  for (const [i, p] of parsed.entries()) if (versionArnOf(ctx, machine, p.version) !== arnList[i]) throw notFound(arnList[i]!);
+  // A version ARN of another account is refused; of another region, names nothing here.
+  for (const [i, p] of parsed.entries()) if (!arns(ctx).owned(arnList[i]!) || versionArnOf(ctx, machine, p.version) !== arnList[i]) throw notFound(arnList[i]!);
   return { machine, routes: parsed.map((p, i) => ({ v: p.version, w: weights[i]! })) };
 }
 
@@ -67,7 +67,8 @@ function routingOut(ctx: ApiContext, machine: string, config: AliasConfig): Rout
 /** The alias an alias ARN names, or ResourceNotFound. */
 async function requireAlias(ctx: ApiContext, arn: string): Promise<{ machine: string; alias: AliasRecord }> {
   const parsed = parseArnOf(arn, 'stateMachineAlias');
-  const alias = aliasArnOf(ctx, parsed.name, parsed.alias) === arn ? await ctx.aliases.get(parsed.name, parsed.alias) : undefined;
+  const a = arns(ctx);
+  const alias = a.owned(arn) && aliasArnOf(ctx, parsed.name, parsed.alias) === arn ? await ctx.aliases.get(a.key(parsed.name), parsed.alias) : undefined;
   if (!alias) throw notFound(arn);
   return { machine: parsed.name, alias };
 }
@@ -79,7 +80,7 @@ export function createStateMachineAlias(ctx: ApiContext) {
     const { machine, routes } = checkRouting(ctx, body.routingConfiguration as RoutingItem[]);
     const config: AliasConfig = description === undefined ? { routes } : { d: description, routes };
     const arn = aliasArnOf(ctx, machine, name);
-    const res = await ctx.aliases.create(machine, name, config, ctx.now(), MAX_ALIASES);
+    const res = await ctx.aliases.create(arns(ctx).key(machine), name, config, ctx.now(), MAX_ALIASES);
     switch (res.kind) {
       case 'created':
       case 'same':
@@ -98,7 +99,7 @@ export function createStateMachineAlias(ctx: ApiContext) {
   };
 }
 
-const stateMachineArnOf = (ctx: ApiContext, machine: string) => stateMachineArn({ partition: 'aws', region: ctx.config.region, account: ctx.config.accountId }, machine);
+const stateMachineArnOf = (ctx: ApiContext, machine: string) => stateMachineArn(ctx.scope, machine);
 
 export function describeStateMachineAlias(ctx: ApiContext) {
   return async (body: Body) => {
@@ -141,7 +142,7 @@ export function updateStateMachineAlias(ctx: ApiContext) {
       const next: AliasConfig = { routes: routes ?? alias.config.routes };
       const d = description ?? alias.config.d;
       if (d !== undefined) next.d = d;
-      const res = await ctx.aliases.update(machine, alias.name, next, alias.config, ctx.now());
+      const res = await ctx.aliases.update(arns(ctx).key(machine), alias.name, next, alias.config, ctx.now());
       if (res.kind === 'updated') return { updateDate: epochSeconds(res.date) };
       if (res.kind === 'retry') continue;
       if (res.kind === 'noversion') throw notFound(versionArnOf(ctx, machine, res.version));
@@ -155,7 +156,8 @@ export function deleteStateMachineAlias(ctx: ApiContext) {
     const arn = str(body, 'stateMachineAliasArn');
     const parsed = parseArnOf(arn, 'stateMachineAlias');
     // Deleting an alias that is not there succeeds, as on AWS.
-    if (aliasArnOf(ctx, parsed.name, parsed.alias) === arn) await ctx.aliases.delete(parsed.name, parsed.alias);
+    const a = arns(ctx);
+    if (a.owned(arn) && aliasArnOf(ctx, parsed.name, parsed.alias) === arn) await ctx.aliases.delete(a.key(parsed.name), parsed.alias);
     return {};
   };
 }
@@ -164,15 +166,16 @@ export function listStateMachineAliases(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'stateMachineArn');
     const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion');
-    const sm = await ctx.stateMachines.get(parsed.name);
+    const a = arns(ctx);
+    const sm = a.owned(arn) ? await ctx.stateMachines.get(a.key(parsed.name)) : undefined;
     const base = stateMachineArn(parsed.scope, parsed.name);
     if (!sm || sm.arn !== base) {
       if (parsed.kind === 'stateMachine') throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
       throw notFound(arn);
     }
-    let aliases = await ctx.aliases.all(sm.name);
+    let aliases = await ctx.aliases.all(a.key(sm.name));
     if (parsed.kind === 'stateMachineVersion') {
-      if (!(await ctx.versions.get(sm.name, parsed.version))) throw notFound(arn);
+      if (!(await ctx.versions.get(a.key(sm.name), parsed.version))) throw notFound(arn);
       // A version ARN lists the aliases that route to that version.
       aliases = aliases.filter((a) => a.config.routes.some((r) => r.v === parsed.version));
     }

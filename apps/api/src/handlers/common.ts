@@ -11,9 +11,10 @@ import {
   parseArn,
   stateMachineArn,
   TooManyTags,
-  type ArnScope,
+  AccessDeniedException,
   type NameKind,
 } from '@redstep/core';
+import { scopedName, scopePrefix } from '@redstep/store';
 import type { ApiContext } from '../context.js';
 
 type Body = Record<string, unknown>;
@@ -62,14 +63,30 @@ export function createTags(body: Body, arn: string): Record<string, string> | un
   return tags;
 }
 
-/** ARNs in this service's partition, region and account. */
+/**
+ * ARNs and stored names in the request's scope (its caller's account and region). Builders make
+ * ARNs in it; `key` gives the name a resource of it is stored under; `owned` refuses an ARN of
+ * another account as AWS does (Step Functions has no resource-based policies, so IAM denies any
+ * call on another account's resource) and tells whether one of the caller's account is of its
+ * region (another region's endpoint holds none of this one's resources: does-not-exist).
+ */
 export function arns(ctx: ApiContext) {
-  const scope: ArnScope = { partition: 'aws', region: ctx.config.region, account: ctx.config.accountId };
+  const scope = ctx.scope;
+  const owned = (arn: string): boolean => {
+    const parsed = parseArn(arn);
+    if (parsed.scope.account !== scope.account) throw accessDenied(ctx, arn);
+    return parsed.scope.region === scope.region && parsed.scope.partition === scope.partition;
+  };
   return {
     stateMachine: (name: string) => stateMachineArn(scope, name),
     execution: (smName: string, name: string) => executionArn(scope, smName, name),
     expressExecution: (smName: string, name: string) => expressExecutionArn(scope, smName, name, randomUUID()),
     activity: (name: string) => activityArn(scope, name),
+    /** The stored name of this scope's resource `name` (see `scopedName`). */
+    key: (name: string) => scopedName(scope, name),
+    /** This scope's listing index (`scopePrefix`). */
+    listing: () => scopePrefix(scope),
+    owned,
     parseStateMachine: (arn: string) => parseArnOf(arn, 'stateMachine'),
     parseExecution: (arn: string) => parseArnOf(arn, 'execution'),
     parseActivity: (arn: string) => parseArnOf(arn, 'activity'),
@@ -81,3 +98,15 @@ export function arns(ctx: ApiContext) {
   };
 }
 
+/**
+ * What IAM answers a call on another account's resource. The principal is the signing
+ * credential's, named by its access key (RedStep knows no IAM users).
+ */
+export function accessDenied(ctx: ApiContext, arn: string): AccessDeniedException {
+  const who = `arn:aws:iam::${ctx.scope.account}:user/${ctx.accessKeyId || 'anonymous'}`;
+  const action = `states:${ctx.action}`;
+  return new AccessDeniedException(`User: ${who} is not authorized to perform: ${action} on resource: ${arn} because no resource-based policy allows the ${action} action`);
+}
+
+/** A listing's next-token scope: the action and filters, and the caller's account and region. */
+export const listingScope = (ctx: ApiContext, listing: string): string => `${listing}|${ctx.scope.account}|${ctx.scope.region}`;

@@ -27,8 +27,9 @@ type Body = Record<string, unknown>;
 
 /** The execution an ARN names; without its cursor unless asked (describing needs none). */
 export async function requireExecution(ctx: ApiContext, arn: string, { cursor = false } = {}): Promise<ExecutionRecord> {
-  arns(ctx).parseExecution(arn);
-  const rec = await ctx.executions.load(arn, { cursor });
+  const a = arns(ctx);
+  a.parseExecution(arn);
+  const rec = a.owned(arn) ? await ctx.executions.load(arn, { cursor }) : undefined;
   if (!rec) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
   return rec;
 }
@@ -118,7 +119,7 @@ export function describeStateMachineForExecution(ctx: ApiContext) {
   return async (body: Body) => {
     const rec = await requireExecution(ctx, str(body, 'executionArn'));
     const definition = (await ctx.stateMachines.getDefinition(rec.definitionSha)) ?? '';
-    const sm = await ctx.stateMachines.get(rec.stateMachineName);
+    const sm = await ctx.stateMachines.get(arns(ctx).key(rec.stateMachineName));
     return {
       stateMachineArn: rec.stateMachineArn,
       name: rec.stateMachineName,
@@ -139,7 +140,9 @@ export function stopExecution(ctx: ApiContext) {
     const cause = optStr(body, 'cause');
     if (error !== undefined) detail.error = error;
     if (cause !== undefined) detail.cause = cause;
-    arns(ctx).parseExecution(arn);
+    const a = arns(ctx);
+    a.parseExecution(arn);
+    if (!a.owned(arn)) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
     // Should this process die between the stop and what it obliges, the reconciler comes soon.
     await ctx.running.lookSoon(arn, outsideJobGuardMs(ctx));
     const outcome = await stopExecutionRecord(ctx, arn, detail);
@@ -166,7 +169,7 @@ export function listExecutions(ctx: ApiContext) {
     let more = true;
     // Filtering by status reads ahead until the page is full or the index ends.
     while (executions.length < limit && more) {
-      const batch = await ctx.stateMachines.executionNames(smName, cursor, limit);
+      const batch = await ctx.stateMachines.executionNames(arns(ctx).key(smName), cursor, limit);
       let used = 0;
       // One pipelined read for the batch, not a round trip per execution.
       const records = await Promise.all(batch.members.map((name) => ctx.executions.load(arns(ctx).execution(smName, name), { cursor: false })));
@@ -196,7 +199,8 @@ async function listingTarget(ctx: ApiContext, arn: string): Promise<{ smName: st
     const { name } = await requireStateMachine(ctx, arn);
     return { smName: name, matches: () => true };
   }
-  const sm = await ctx.stateMachines.get(parsed.name);
+  const a = arns(ctx);
+  const sm = a.owned(arn) ? await ctx.stateMachines.get(a.key(parsed.name)) : undefined;
   if (!sm || sm.arn !== stateMachineArn(parsed.scope, parsed.name)) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
   if (parsed.kind === 'stateMachineVersion') return { smName: sm.name, matches: (rec) => rec.stateMachineVersionArn === arn };
   return { smName: sm.name, matches: (rec) => rec.stateMachineAliasArn === arn };
@@ -217,7 +221,7 @@ async function resumeListing(ctx: ApiContext, smName: string, token: string, sco
   if (typeof c?.o !== 'number' || typeof c.n !== 'string') throw new InvalidToken("Invalid Token: 'Invalid nextToken'");
   const SCAN = 100;
   for (let pos = Math.max(0, c.o - 1); ; pos += SCAN) {
-    const { members, more } = await ctx.stateMachines.executionNames(smName, pos, SCAN);
+    const { members, more } = await ctx.stateMachines.executionNames(arns(ctx).key(smName), pos, SCAN);
     const i = members.indexOf(c.n);
     if (i >= 0) return pos + i + 1;
     if (!more) return c.o;

@@ -1,7 +1,7 @@
 import { fanoutCounts, parseArnOf, ResourceNotFound, ValidationException, type MapRunCounts } from '@redstep/core';
 import { frames, type MapRunRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { page, pageToken, str } from './common.js';
+import { arns, page, pageToken, str } from './common.js';
 import { requireExecution } from './executions.js';
 
 type Body = Record<string, unknown>;
@@ -37,7 +37,7 @@ export function listMapRuns(ctx: ApiContext) {
 
 async function requireMapRun(ctx: ApiContext, arn: string): Promise<MapRunRecord> {
   parseArnOf(arn, 'mapRun');
-  const executionArn = await ctx.mapRuns.executionOf(arn);
+  const executionArn = arns(ctx).owned(arn) ? await ctx.mapRuns.executionOf(arn) : undefined;
   const rec = executionArn && (await ctx.mapRuns.get(executionArn, arn));
   if (!rec) throw new ResourceNotFound(`Resource not found: '${arn}'`, arn);
   return rec;

@@ -3,7 +3,7 @@ import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redst
 import { randomUUID } from 'node:crypto';
 import { numbered, redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord, type Obligation } from '@redstep/store';
 import { acknowledge, epochSeconds, type ApiContext } from '../context.js';
-import { optStr, str } from './common.js';
+import { arns, optStr, str } from './common.js';
 import { outsideJobGuardMs, requireExecution } from './executions.js';
 
 type Body = Record<string, unknown>;
@@ -28,7 +28,7 @@ export async function redriveStatus(ctx: ApiContext, rec: ExecutionRecord): Prom
   const no = (reason: string): RedriveStatus => ({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: reason });
   if (rec.status === 'RUNNING') return no('Execution is RUNNING and cannot be redriven');
   if (rec.status === 'SUCCEEDED') return no('Execution is SUCCEEDED and cannot be redriven');
-  const sm = await ctx.stateMachines.head(rec.stateMachineName);
+  const sm = await ctx.stateMachines.head(arns(ctx).key(rec.stateMachineName));
   if (!sm || sm.arn !== rec.stateMachineArn) return no('State machine is in DELETING status');
   if (rec.seq >= MAX_EVENTS_TO_REDRIVE) return no('Execution history event limit exceeded');
   const now = ctx.now();

@@ -38,9 +38,8 @@ export function startSyncExecution(ctx: ApiContext) {
     checkName(name, 'execution');
     const input = optStr(body, 'input') ?? '{}';
     checkExecutionInput(input);
-    const scope = { partition: 'aws' as const, region: ctx.config.region, account: ctx.config.accountId };
     const execution: ExecutionInfo = {
-      arn: expressExecutionArn(scope, sm.name, name, randomUUID()),
+      arn: expressExecutionArn(ctx.scope, sm.name, name, randomUUID()),
       name,
       stateMachineArn: sm.arn,
       stateMachineName: sm.name,

@@ -4,7 +4,7 @@ import type { StateMachineRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { defined, describeMachine } from './describe-machine.js';
 import { checkLoggingConfiguration, checkVersionDescription } from './configuration.js';
-import { arns, checkName, createTags, page, pageToken, str, optStr } from './common.js';
+import { arns, checkName, createTags, listingScope, page, pageToken, str, optStr } from './common.js';
 import { describeVersion, publishVersion, versionArnOf } from './versions.js';
 
 type Body = Record<string, unknown>;
@@ -13,7 +13,8 @@ type Body = Record<string, unknown>;
 export async function requireStateMachine(ctx: ApiContext, arn: string): Promise<StateMachineRecord> {
   // A version or alias ARN names no state machine here (AWS answers StateMachineDoesNotExist).
   const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias');
-  const rec = parsed.kind === 'stateMachine' ? await ctx.stateMachines.get(parsed.name) : undefined;
+  const a = arns(ctx);
+  const rec = a.owned(arn) && parsed.kind === 'stateMachine' ? await ctx.stateMachines.get(a.key(parsed.name)) : undefined;
   if (!rec || rec.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
   return rec;
 }
@@ -119,13 +120,14 @@ export function updateStateMachine(ctx: ApiContext) {
 export function deleteStateMachine(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'stateMachineArn');
-    const { name } = arns(ctx).parseStateMachine(arn);
+    const a = arns(ctx);
+    const { name } = a.parseStateMachine(arn);
     // Deleting what is not there succeeds, as on AWS; running executions keep their definition.
-    const rec = await ctx.stateMachines.get(name);
+    const rec = a.owned(arn) ? await ctx.stateMachines.get(a.key(name)) : undefined;
     if (rec && rec.arn === arn) {
-      await ctx.stateMachines.delete(name);
+      await ctx.stateMachines.delete(a.key(name));
       // Its versions and aliases go with it, as on AWS.
-      await ctx.versions.deleteAll(name);
+      await ctx.versions.deleteAll(a.key(name));
       await ctx.tags.clear(arn);
     }
     return {};
@@ -134,12 +136,13 @@ export function deleteStateMachine(ctx: ApiContext) {
 
 export function listStateMachines(ctx: ApiContext) {
   return async (body: Body) => {
-    const { offset, limit } = page(body, 'ListStateMachines');
-    const { items, more } = await ctx.stateMachines.page(offset, limit);
+    const scope = listingScope(ctx, 'ListStateMachines');
+    const { offset, limit } = page(body, scope);
+    const { items, more } = await ctx.stateMachines.page(offset, limit, arns(ctx).listing());
     const out: Record<string, unknown> = {
       stateMachines: items.map((r) => ({ stateMachineArn: r.arn, name: r.name, type: r.type, creationDate: epochSeconds(r.createdAt) })),
     };
-    if (more) out.nextToken = pageToken(offset + limit, 'ListStateMachines');
+    if (more) out.nextToken = pageToken(offset + limit, scope);
     return out;
   };
 }

@@ -6,13 +6,13 @@ type Body = Record<string, unknown>;
 
 /** Tags apply to state machines and activities; anything else is not found. */
 async function requireTaggable(ctx: ApiContext, arn: string): Promise<void> {
-  const kind = arns(ctx).resourceKind(arn);
-  const exists =
-    kind?.type === 'stateMachine'
-      ? (await ctx.stateMachines.get(kind.name))?.arn === arn
-      : kind?.type === 'activity'
-        ? (await ctx.activities.get(kind.name))?.arn === arn
-        : false;
+  const a = arns(ctx);
+  const kind = a.resourceKind(arn);
+  // Another account's: AccessDeniedException; another region's: not found.
+  const here = a.owned(arn);
+  let exists = false;
+  if (here && kind?.type === 'stateMachine') exists = (await ctx.stateMachines.get(a.key(kind.name)))?.arn === arn;
+  if (here && kind?.type === 'activity') exists = (await ctx.activities.get(a.key(kind.name)))?.arn === arn;
   if (!exists) throw new ResourceNotFound(`Resource not found: '${arn}'`, arn);
 }
 

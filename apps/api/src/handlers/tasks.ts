@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidOutput, InvalidToken, TaskTimedOut } from '@redstep/core';
+import { InvalidOutput, InvalidToken, parseArn, TaskTimedOut } from '@redstep/core';
 import { decodeTaskToken, type AnsweredTask, type TaskAnswer } from '@redstep/store';
 import { acknowledge, type ApiContext } from '../context.js';
 import { arns, optStr, str } from './common.js';
@@ -18,7 +18,7 @@ export function getActivityTask(ctx: ApiContext) {
     const pollers = ctx.metrics.activityPollers;
     pollers.inc({ activity: name });
     try {
-      return await longPoll(ctx, name, optStr(body, 'workerName'), gone);
+      return await longPoll(ctx, arns(ctx).key(name), optStr(body, 'workerName'), gone);
     } finally {
       pollers.dec({ activity: name });
     }
@@ -26,8 +26,9 @@ export function getActivityTask(ctx: ApiContext) {
 }
 
 /**
- * Waits up to the long-poll time for a task of this activity that can still be started. A
- * poller that hangs up (`gone`) stops the wait, so no task is handed to a closed connection.
+ * Waits up to the long-poll time for a task of this activity (`name` is its scoped name) that can
+ * still be started. A poller that hangs up (`gone`) stops the wait, so no task is handed to a
+ * closed connection.
  */
 async function longPoll(ctx: ApiContext, name: string, workerName: string | undefined, gone: AbortSignal) {
   const deadline = ctx.now() + LONG_POLL_MS;
@@ -74,11 +75,23 @@ function observeClosed(ctx: ApiContext, task: AnsweredTask, outcome: 'activities
   if (task.scheduledAt !== undefined) m.activityTime.observe({ activity }, (now - task.scheduledAt) / 1000);
 }
 
-/** The execution and task a token names, or AWS's error for a token that is not one. */
-function decode(token: string) {
+/**
+ * The execution and task a token names, or AWS's error for a token that is not one. A token is
+ * bound to its execution's account and region: another caller's is not one.
+ */
+function decode(ctx: ApiContext, token: string) {
   const decoded = decodeTaskToken(token);
-  if (!decoded) throw new InvalidToken("Invalid Token: 'Invalid token'");
+  if (!decoded || !inScope(ctx, decoded.arn)) throw new InvalidToken("Invalid Token: 'Invalid token'");
   return decoded;
+}
+
+function inScope(ctx: ApiContext, arn: string): boolean {
+  try {
+    const { scope } = parseArn(arn);
+    return scope.account === ctx.scope.account && scope.region === ctx.scope.region;
+  } catch {
+    return false;
+  }
 }
 
 const gone = () => new TaskTimedOut("Task Timed Out: 'Provided task does not exist anymore'");
@@ -89,7 +102,7 @@ const gone = () => new TaskTimedOut("Task Timed Out: 'Provided task does not exi
  * stands; a task no longer pending is AWS's TaskTimedOut.
  */
 async function answer(ctx: ApiContext, token: string, value: TaskAnswer): Promise<AnsweredTask> {
-  const { arn, nonce } = decode(token);
+  const { arn, nonce } = decode(ctx, token);
   const { outcome, task } = await ctx.executions.answerTask(arn, nonce, value);
   if (outcome === 'gone') throw gone();
   if (value.kind === 'succeeded') await ctx.queue.add({ k: 'taskSucceeded', e: arn, w: nonce, output: value.output });
@@ -127,7 +140,7 @@ export function sendTaskFailure(ctx: ApiContext) {
 export function sendTaskHeartbeat(ctx: ApiContext) {
   return async (body: Body) => {
     const token = str(body, 'taskToken');
-    decode(token);
+    decode(ctx, token);
     if (!(await ctx.executions.heartbeat(token, ctx.now()))) throw gone();
     return {};
   };

@@ -26,8 +26,8 @@ export function testStateHandler(ctx: ApiContext) {
     }
     const result = await testState(request, {
       now: ctx.now(),
-      region: ctx.config.region,
-      accountId: ctx.config.accountId,
+      region: ctx.scope.region,
+      accountId: ctx.scope.account,
       newId: randomUUID,
     });
     return { ...result };

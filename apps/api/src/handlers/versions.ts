@@ -11,7 +11,7 @@ import {
 import type { StateMachineHead, StateMachineRecord, VersionRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { defined, describeMachine } from './describe-machine.js';
-import { optStr, page, pageToken, str } from './common.js';
+import { arns, optStr, page, pageToken, str } from './common.js';
 import { requireStateMachine } from './state-machines.js';
 
 type Body = Record<string, unknown>;
@@ -21,7 +21,7 @@ export const MAX_VERSIONS = 1000;
 
 
 export function scopeOf(ctx: ApiContext): ArnScope {
-  return { partition: 'aws', region: ctx.config.region, account: ctx.config.accountId };
+  return ctx.scope;
 }
 
 export const versionArnOf = (ctx: ApiContext, machine: string, n: number) => stateMachineVersionArn(scopeOf(ctx), machine, n);
@@ -39,7 +39,7 @@ export async function publishVersion(
   opts: { expectedRevision?: string; description?: string },
 ): Promise<VersionRecord> {
   const expected = opts.expectedRevision === 'INITIAL' ? '' : opts.expectedRevision;
-  const res = await ctx.versions.publish(sm.name, sm.arn, {
+  const res = await ctx.versions.publish(arns(ctx).key(sm.name), sm.arn, {
     ...(expected !== undefined ? { expectedRevision: expected } : {}),
     ...(opts.description !== undefined ? { description: opts.description } : {}),
     now: ctx.now(),
@@ -73,7 +73,8 @@ export interface ExecutionTarget {
 
 /** The machine a qualified ARN names, or StateMachineDoesNotExist naming the ARN as given. */
 async function baseMachine(ctx: ApiContext, name: string, scope: ArnScope, arn: string): Promise<StateMachineRecord> {
-  return checkBase(await ctx.stateMachines.get(name), name, scope, arn);
+  const a = arns(ctx);
+  return checkBase(a.owned(arn) ? await ctx.stateMachines.get(a.key(name)) : undefined, name, scope, arn);
 }
 
 function checkBase<T extends StateMachineHead>(sm: T | undefined, name: string, scope: ArnScope, arn: string): T {
@@ -87,23 +88,24 @@ function checkBase<T extends StateMachineHead>(sm: T | undefined, name: string, 
  */
 export async function resolveExecutionTarget(ctx: ApiContext, arn: string): Promise<ExecutionTarget> {
   const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion', 'stateMachineAlias');
+  const a = arns(ctx);
+  const head = a.owned(arn) ? await ctx.stateMachines.head(a.key(parsed.name)) : undefined;
   if (parsed.kind === 'stateMachine') {
-    const sm = await ctx.stateMachines.head(parsed.name);
-    if (!sm || sm.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
-    return { sm, definitionSha: sm.definitionSha, roleArn: sm.roleArn };
+    if (!head || head.arn !== arn) throw new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
+    return { sm: head, definitionSha: head.definitionSha, roleArn: head.roleArn };
   }
-  const sm = checkBase(await ctx.stateMachines.head(parsed.name), parsed.name, parsed.scope, arn);
+  const sm = checkBase(head, parsed.name, parsed.scope, arn);
   let n: number;
   let aliasArn: string | undefined;
   if (parsed.kind === 'stateMachineVersion') {
     n = parsed.version;
   } else {
-    const alias = await ctx.aliases.get(sm.name, parsed.alias);
+    const alias = await ctx.aliases.get(a.key(sm.name), parsed.alias);
     if (!alias) throw doesNotExist(arn);
     n = pickRoute(alias.config.routes);
     aliasArn = aliasArnOf(ctx, sm.name, parsed.alias);
   }
-  const version = await ctx.versions.get(sm.name, n);
+  const version = await ctx.versions.get(a.key(sm.name), n);
   if (!version) throw doesNotExist(arn);
   const target: ExecutionTarget = { sm, definitionSha: version.sha, roleArn: version.role, versionArn: versionArnOf(ctx, sm.name, n) };
   if (aliasArn) target.aliasArn = aliasArn;
@@ -124,7 +126,7 @@ export function pickRoute(routes: { v: number; w: number }[]): number {
 export async function describeVersion(ctx: ApiContext, arn: string): Promise<Record<string, unknown>> {
   const parsed = parseArnOf(arn, 'stateMachineVersion');
   const sm = await baseMachine(ctx, parsed.name, parsed.scope, arn);
-  const v = await ctx.versions.get(sm.name, parsed.version);
+  const v = await ctx.versions.get(arns(ctx).key(sm.name), parsed.version);
   if (!v) throw doesNotExist(arn);
   const definition = (await ctx.stateMachines.getDefinition(v.sha)) ?? '';
   return describeMachine({
@@ -157,10 +159,11 @@ export function listStateMachineVersions(ctx: ApiContext) {
     const parsed = parseArnOf(arn, 'stateMachine');
     const scope = `ListStateMachineVersions|${arn}`;
     const { offset, limit } = page(body, scope);
-    const sm = await ctx.stateMachines.get(parsed.name);
+    const a = arns(ctx);
+    const sm = a.owned(arn) ? await ctx.stateMachines.get(a.key(parsed.name)) : undefined;
     // The action declares no StateMachineDoesNotExist: a machine that is not there has no versions.
     if (!sm || sm.arn !== arn) return { stateMachineVersions: [] };
-    const { items, more } = await ctx.versions.page(sm.name, offset, limit);
+    const { items, more } = await ctx.versions.page(a.key(sm.name), offset, limit);
     const out: Record<string, unknown> = {
       stateMachineVersions: items.map((v) => ({ stateMachineVersionArn: versionArnOf(ctx, sm.name, v.n), creationDate: epochSeconds(v.created) })),
     };
@@ -174,9 +177,10 @@ export function deleteStateMachineVersion(ctx: ApiContext) {
     const arn = str(body, 'stateMachineVersionArn');
     const parsed = parseArnOf(arn, 'stateMachineVersion');
     // Deleting a version that is not there succeeds, as on AWS.
-    const sm = await ctx.stateMachines.get(parsed.name);
+    const a = arns(ctx);
+    const sm = a.owned(arn) ? await ctx.stateMachines.get(a.key(parsed.name)) : undefined;
     if (!sm || sm.arn !== stateMachineArn(parsed.scope, parsed.name)) return {};
-    const res = await ctx.versions.delete(sm.name, parsed.version);
+    const res = await ctx.versions.delete(a.key(sm.name), parsed.version);
     if (res.kind === 'conflict') {
       throw new ConflictException(
         `Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [${res.aliases.join(', ')}]`,

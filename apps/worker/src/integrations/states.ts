@@ -14,6 +14,9 @@ import {
   childAnswer,
   childNameFromNonce,
   decodeTaskToken,
+  sameScope,
+  scopedName,
+  scopeOfArn,
   startExecutionRecord,
   stopExecution,
   type Outbox,
@@ -52,7 +55,7 @@ export class StatesIntegration implements Integration {
       return asFailure(e);
     }
     try {
-      const target = await this.target(parsed.stateMachineArn);
+      const target = await this.target(parsed.stateMachineArn, call.execution.arn);
       const arn = executionArn(parseArnOf(target.stateMachineArn, 'stateMachine').scope, target.stateMachineName, parsed.name);
       const outcome = await startExecutionRecord(this.deps, {
         target,
@@ -82,17 +85,22 @@ export class StatesIntegration implements Integration {
     }
   }
 
-  /** A state machine or version ARN, as StartExecution resolves it. */
-  private async target(arn: string): Promise<StartTarget> {
+  /**
+   * A state machine or version ARN, as StartExecution resolves it for the parent's account and
+   * region: one of another names nothing the parent can start.
+   */
+  private async target(arn: string, parentArn: string): Promise<StartTarget> {
     const parsed = parseArnOf(arn, 'stateMachine', 'stateMachineVersion');
-    const sm = await this.deps.stateMachines.get(parsed.name);
     const missing = () => new StateMachineDoesNotExist(`State Machine Does Not Exist: '${arn}'`);
+    if (!sameScope(arn, parentArn)) throw missing();
+    const key = scopedName(scopeOfArn(parentArn), parsed.name);
+    const sm = await this.deps.stateMachines.get(key);
     if (!sm) throw missing();
     if (parsed.kind === 'stateMachine') {
       if (sm.arn !== arn) throw missing();
       return { stateMachineArn: sm.arn, stateMachineName: sm.name, definitionSha: sm.definitionSha, roleArn: sm.roleArn };
     }
-    const version = await this.deps.versions.get(sm.name, parsed.version);
+    const version = await this.deps.versions.get(key, parsed.version);
     if (!version) throw missing();
     return { stateMachineArn: sm.arn, stateMachineName: sm.name, definitionSha: version.sha, roleArn: version.role, versionArn: arn };
   }
