@@ -144,7 +144,11 @@ describe('SigV4 verification (SFN_CREDENTIALS_FILE)', () => {
   test('a credential of an account other than SFN_ACCOUNT_ID acts in its own account and signed region', async () => {
     writeCredentials([A, T, { ...C, accountId: '999999999999' }]);
     const c = sdk(C);
-    const created = await eventually(() => c.send(new CreateActivityCommand({ name: 'of-another-account' })).catch((e: Error) => e), (v) => !(v instanceof Error));
+    // Until the file is read again, the key still acts in its old account: wait for the new one.
+    const created = await eventually(
+      () => c.send(new CreateActivityCommand({ name: 'of-another-account' })).catch((e: Error) => e),
+      (v) => !(v instanceof Error) && v.activityArn?.includes(':999999999999:') === true,
+    );
     expect(created).toMatchObject({ activityArn: 'arn:aws:states:eu-west-1:999999999999:activity:of-another-account' });
     writeCredentials([A, T, C]);
   });
