@@ -41,6 +41,7 @@ import {
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATIONS } from '@redstep/core';
 import { startApiProcess, startWorkerProcess, type AppProcess } from '../support/processes.js';
@@ -383,6 +384,11 @@ describe('accounts: the signing credential\'s account and region scope everythin
     const ownActivity = JSON.stringify({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: bActivityArn, End: true } } });
     const bOwn = await b.send(new CreateStateMachineCommand({ name: uniqueName('b-own'), definition: ownActivity, roleArn: ROLE_ARN }));
     const bOwnRun = await b.send(new StartExecutionCommand({ stateMachineArn: bOwn.stateMachineArn, input: '{"who":"b"}' }));
+    // The api's waiting-tasks gauge (sampled every 5 s) counts B's list too, under its scoped name.
+    const gauge = new RegExp(`^redstep_activity_tasks_waiting\\{activity="${B.accountId}\\.us-east-1~${activityName}"\\} 1$`, 'm');
+    const deadline = Date.now() + 30_000;
+    while (!gauge.test(await (await fetch(`${api.endpoint}/metrics`)).text()) && Date.now() < deadline) await sleep(250);
+    expect(await (await fetch(`${api.endpoint}/metrics`)).text()).toMatch(gauge);
     const bTask = await b.send(new GetActivityTaskCommand({ activityArn: bActivityArn }));
     expect(bTask.input).toBe('{"who":"b"}');
     await expectAwsError(a.send(new SendTaskSuccessCommand({ taskToken: bTask.taskToken, output: '"a"' })), 'InvalidToken');

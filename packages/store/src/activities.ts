@@ -61,9 +61,13 @@ export class ActivityStore {
     return { items, more };
   }
 
-  /** Tasks waiting for a poller, per activity (the first `limit` activities), for the metrics sampler. */
+  /**
+   * Tasks waiting for a poller, per activity (scoped name; the first `limit` activities over every
+   * scope), for the metrics sampler.
+   */
   async waitingCounts(limit = 200): Promise<Record<string, number>> {
-    const names = await this.h.redis.zrange(keys.activities(), '0', String(limit - 1));
+    const prefixes = ['', ...(await this.h.redis.smembers(keys.activityScopes()))];
+    const names = (await Promise.all(prefixes.map((p) => this.h.redis.zrange(keys.activities(p), '0', String(limit - 1))))).flat().slice(0, limit);
     const counts = await Promise.all(names.map((n) => this.h.redis.llen(keys.activityTasks(n))));
     return Object.fromEntries(names.map((n, i) => [n, counts[i]!]));
   }
