@@ -44,7 +44,7 @@ function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; captio
       data-state-name={n.name}
       data-status={status ?? 'not-run'}
       data-type={n.type}
-      tabIndex={0}
+      tabindex={0}
       role="button"
       aria-label={`${n.name}, ${n.type}, ${status ?? 'not run'}`}
       onClick={select}
