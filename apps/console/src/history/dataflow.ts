@@ -64,7 +64,7 @@ function applies(type: string, field: string): boolean {
 export function dataFlow(def: Json, record: StepRecord | undefined, topLevelLanguage?: string): FlowStage[] {
   const type = typeof def['Type'] === 'string' ? def['Type'] : '';
   const jsonata = (def['QueryLanguage'] ?? topLevelLanguage) === 'JSONata';
-  const stages: FlowStage[] = [{ field: 'Input', defaulted: false, value: record?.input }];
+  const stages: FlowStage[] = [{ field: 'State input', defaulted: false, value: record?.input }];
   for (const [field, fallback] of jsonata ? JSONATA_FIELDS : JSONPATH_FIELDS) {
     if (!applies(type, field)) continue;
     const present = Object.hasOwn(def, field);
@@ -75,6 +75,6 @@ export function dataFlow(def: Json, record: StepRecord | undefined, topLevelLang
     stages.push(stage);
   }
   if (Object.hasOwn(def, 'Assign')) stages.push({ field: 'Assign', defaulted: false, expression: show(def['Assign']) });
-  stages.push({ field: 'Output', defaulted: false, value: record?.output });
+  stages.push({ field: 'State output', defaulted: false, value: record?.output });
   return stages;
 }

@@ -69,10 +69,28 @@ function isSuccess(type: string): boolean {
 }
 
 function details(e: HistoryEvent): Record<string, unknown> | undefined {
-  for (const [k, v] of Object.entries(e)) {
+  for (const k in e) {
+    const v = e[k];
     if (k.endsWith('EventDetails') && typeof v === 'object' && v !== null) return v as Record<string, unknown>;
   }
   return undefined;
+}
+
+/** What an event type means here, worked out once per type (a history repeats a few dozen). */
+type Kind = 'entered' | 'exited' | 'scheduled' | 'failure' | 'success' | 'other';
+const kinds = new Map<string, Kind>();
+function kindOf(type: string): Kind {
+  let k = kinds.get(type);
+  if (k === undefined) {
+    if (type.endsWith('StateEntered')) k = 'entered';
+    else if (type.endsWith('StateExited')) k = 'exited';
+    else if (SCHEDULED.test(type)) k = 'scheduled';
+    else if (isFailure(type)) k = 'failure';
+    else if (isSuccess(type)) k = 'success';
+    else k = 'other';
+    kinds.set(type, k);
+  }
+  return k;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -100,7 +118,8 @@ export function readHistory(events: readonly HistoryEvent[], execution: Executio
   };
   for (const e of events) {
     const d = details(e);
-    if (e.type.endsWith('StateEntered')) {
+    const kind = kindOf(e.type);
+    if (kind === 'entered') {
       const name = str(d?.['name']) ?? '';
       const key = stepKey(scope, name);
       const prev = steps.get(key);
@@ -120,7 +139,7 @@ export function readHistory(events: readonly HistoryEvent[], execution: Executio
       open.set(key, current);
       continue;
     }
-    if (e.type.endsWith('StateExited')) {
+    if (kind === 'exited') {
       const name = str(d?.['name']) ?? '';
       // The exit may come after events of another flow (a Parallel branch, a Map iteration):
       // find the open visit by name, in this scope or an enclosing one.
@@ -174,14 +193,14 @@ export function readHistory(events: readonly HistoryEvent[], execution: Executio
     if (!current) continue;
     const r = current.record;
     r.eventIds.push(e.id);
-    if (SCHEDULED.test(e.type)) {
+    if (kind === 'scheduled') {
       r.attempts++;
       r.parameters = str(d?.['parameters']) ?? r.parameters;
     }
-    if (isFailure(e.type)) {
+    if (kind === 'failure') {
       r.errors.push({ eventId: e.id, type: e.type, error: str(d?.['error']), cause: str(d?.['cause']) });
       current.lastOutcome = 'failed';
-    } else if (isSuccess(e.type)) {
+    } else if (kind === 'success') {
       current.lastOutcome = 'ok';
     }
   }
