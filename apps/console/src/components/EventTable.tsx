@@ -21,6 +21,14 @@ function stepName(e: HistoryEvent): string {
   return typeof n === 'string' ? n : '';
 }
 
+/** What a search looks in: the type and each detail, strings as they are (not JSON-escaped). */
+function searchText(e: HistoryEvent): string {
+  const d = detailsOf(e);
+  const parts = [String(e.id), e.type];
+  if (d) for (const v of Object.values(d)) parts.push(typeof v === 'string' ? v : JSON.stringify(v));
+  return parts.join('\n').toLowerCase();
+}
+
 export interface EventTableProps {
   events: readonly HistoryEvent[];
   /** Show only these event ids (a state's events, from the inspector). */
@@ -44,7 +52,7 @@ export function EventTable({ events, only, onClearOnly }: EventTableProps) {
       if (only && !only.ids.has(e.id)) return false;
       if (!q) return true;
       let text = haystack.get(e.id);
-      if (text === undefined) haystack.set(e.id, (text = JSON.stringify(e).toLowerCase()));
+      if (text === undefined) haystack.set(e.id, (text = searchText(e)));
       return text.includes(q);
     });
   }, [events, type, query, only, haystack]);
