@@ -32,11 +32,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * Where screenshots go: .artifacts/console/ always (ignored by git); with
  * UPDATE_CONSOLE_SCREENSHOTS=1 also docs/console/, the ones the README shows.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   const dirs = [`${root}.artifacts/console`];
   if (process.env.UPDATE_CONSOLE_SCREENSHOTS === '1') dirs.push(`${root}docs/console`);
   for (const dir of dirs) {
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: `${dir}/${name}.png`, fullPage: false });
+    await page.screenshot({ path: `${dir}/${name}.png`, fullPage });
   }
 }

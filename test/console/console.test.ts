@@ -138,7 +138,7 @@ describe('console', () => {
     await page.getByRole('link', { name }).first().click();
     await page.getByRole('heading', { name, level: 1 }).waitFor(SHOWN);
     await page.getByRole('link', { name: 'first-run' }).waitFor(SHOWN);
-    await screenshot(page, 'state-machine');
+    await screenshot(page, 'state-machine', true);
     await page.getByRole('link', { name: 'State machines' }).click();
     await page.locator(`tr:has(a:text-is("${name}"))`).waitFor(SHOWN);
     await screenshot(page, 'state-machines');
@@ -171,6 +171,10 @@ describe('console', () => {
     await expectText(inspector.getByTestId('step-status'), 'failed');
     await expectText(inspector.getByTestId('step-errors'), 'Lambda.SdkClientException');
     await expectText(inspector, '2 (1 retry)');
+    await screenshot(page, 'execution-failed');
+    // The dark theme, as a system that prefers it gets it.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'execution-failed-dark');
   });
 
   test('stops a running execution and redrives it from the page', async () => {
