@@ -109,7 +109,7 @@ function IterationPicker({ progress, index, onPick }: PickerProps) {
       </button>
       <label class="inline">
         Iteration
-        <input type="number" min={0} max={last} value={index} onChange={(e) => go(Number((e.currentTarget as HTMLInputElement).value))} aria-label={`Iteration of ${progress.name}`} />
+        <input type="number" min={0} max={last} value={index} onInput={(e) => go(Number((e.currentTarget as HTMLInputElement).value))} aria-label={`Iteration of ${progress.name}`} />
       </label>
       <button type="button" onClick={() => go(index + 1)} disabled={index >= last} aria-label="Next iteration">
         ›
