@@ -1,4 +1,5 @@
-// Builds the console into dist/: index.html, assets/app.js and assets/app.css, for the api to
+// Builds the console into dist/: index.html, assets/app.js, assets/layout-worker.js and
+// assets/app.css, for the api to
 // serve at /console/. Everything is bundled: no CDN, works offline.
 import { build } from 'esbuild';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ const watch = process.argv.includes('--dev');
 await rm(here('dist/assets'), { recursive: true, force: true });
 await mkdir(here('dist/assets'), { recursive: true });
 await build({
-  entryPoints: { app: here('src/main.tsx') },
+  entryPoints: { app: here('src/main.tsx'), 'layout-worker': here('src/graph/layout-worker.ts') },
   outdir: here('dist/assets'),
   bundle: true,
   format: 'esm',

@@ -9,7 +9,7 @@ import { EventTable } from '../components/EventTable.js';
 import { Inspector } from '../components/Inspector.js';
 import { MapRuns } from '../components/MapRuns.js';
 import { Graph } from '../graph/Graph.js';
-import { layoutGraph, type Layout } from '../graph/layout.js';
+import { useLayout } from '../graph/use-layout.js';
 import { definitionGraph, enclosingMaps, statesByName, type StateGraph, type StateNode } from '../graph/model.js';
 import { loadHistory } from '../history/load.js';
 import { readHistory, statusIn, stepKey, type HistoryReading, type MapProgress, type StepRecord } from '../history/status.js';
@@ -20,7 +20,6 @@ const POLL_MS = 1000;
 
 interface Model {
   graph: StateGraph;
-  layout: Layout;
   states: Map<string, StateNode>;
   enclosing: Map<string, string | undefined>;
   queryLanguage: string | undefined;
@@ -185,11 +184,12 @@ export function Execution({ arn }: { arn: string }) {
     try {
       const graph: StateGraph = definitionGraph(definition);
       const parsed = JSON.parse(definition) as Record<string, unknown>;
-      return { graph, layout: layoutGraph(graph), states: statesByName(graph), enclosing: enclosingMaps(graph), queryLanguage: parsed['QueryLanguage'] as string | undefined };
+      return { graph, states: statesByName(graph), enclosing: enclosingMaps(graph), queryLanguage: parsed['QueryLanguage'] as string | undefined };
     } catch (e) {
       return { error: e as Error };
     }
   }, [definition]);
+  const drawn = useLayout(definition);
   const reading: HistoryReading = useMemo(() => readHistory(live.events, desc?.status ?? 'RUNNING'), [live.events, desc?.status]);
   const [picks, setPicks] = useState<ReadonlyMap<string, number>>(new Map());
   const [selected, setSelected] = useState<string>();
@@ -253,7 +253,7 @@ export function Execution({ arn }: { arn: string }) {
           </dl>
         </header>
       ) : null}
-      <ErrorNote error={defError ?? modelError} />
+      <ErrorNote error={defError ?? modelError ?? drawn.error} />
       {pickers.length > 0 ? (
         <div class="pickers">
           {pickers.map((p) => (
@@ -261,11 +261,11 @@ export function Execution({ arn }: { arn: string }) {
           ))}
         </div>
       ) : null}
-      {ok ? (
+      {ok && drawn.layout ? (
         <section class="graph-section" aria-label="Graph">
           <div class="graph-with-side">
             <Graph
-              layout={ok.layout}
+              layout={drawn.layout}
               label={`Execution ${desc?.name ?? ''}`}
               statusOf={(name) => recordOf(name)?.status ?? 'not-run'}
               captionOf={(name) => {

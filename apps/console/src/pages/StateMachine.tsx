@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { call, callAll } from '../api.js';
 import { Graph } from '../graph/Graph.js';
-import { layoutGraph, type Layout } from '../graph/layout.js';
+import { useLayout } from '../graph/use-layout.js';
 import { definitionGraph } from '../graph/model.js';
 import { ErrorNote, Link, StatusBadge, arnName, formatDate, navigate, useLoad } from '../ui.js';
 
@@ -28,18 +28,6 @@ interface ExecutionItem {
 
 const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const PAGE = 20;
-
-/** The definition's graph, or the reason it has none. */
-export function useDefinitionLayout(definition: string | undefined): { layout?: Layout; error?: Error } {
-  return useMemo(() => {
-    if (definition === undefined) return {};
-    try {
-      return { layout: layoutGraph(definitionGraph(definition)) };
-    } catch (e) {
-      return { error: e as Error };
-    }
-  }, [definition]);
-}
 
 function Executions({ arn }: { arn: string }) {
   const [status, setStatus] = useState('');
@@ -221,7 +209,7 @@ export function StateMachine({ arn }: { arn: string }) {
     const target = alias.routingConfiguration[0]?.stateMachineVersionArn ?? arn;
     return call<MachineDescription>('DescribeStateMachine', { stateMachineArn: target });
   }, [arn]);
-  const graph = useDefinitionLayout(machine.data?.definition);
+  const graph = useLayout(machine.data?.definition);
   const [selected, setSelected] = useState<string>();
   const m = machine.data;
   const selectedDef = useMemo(() => {
