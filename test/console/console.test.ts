@@ -199,4 +199,42 @@ describe('console', () => {
     await expectStatus('Finish', 'succeeded');
     await expectText(page.locator('.facts'), 'Redriven');
   });
+
+  test('a Map shows one iteration at a time, picked in the picker; a Distributed Map shows its Map Run', async () => {
+    page = await openPage(browser, errors);
+    const processor = (mode: string) => ({
+      ProcessorConfig: mode === 'DISTRIBUTED' ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
+      StartAt: `Check${mode}`,
+      States: {
+        [`Check${mode}`]: { Type: 'Choice', Choices: [{ Variable: '$', NumericEquals: 2, Next: `Bad${mode}` }], Default: `Ok${mode}` },
+        [`Ok${mode}`]: { Type: 'Pass', End: true },
+        [`Bad${mode}`]: { Type: 'Fail', Error: 'Two', Cause: 'two is not allowed' },
+      },
+    });
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: processor('INLINE'), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Fleet' }], Next: 'Fleet' },
+        Fleet: { Type: 'Map', ItemsPath: '$.items', ItemProcessor: processor('DISTRIBUTED'), ToleratedFailurePercentage: 100, ResultPath: null, End: true },
+      },
+    };
+    const m = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('console-map'), definition: JSON.stringify(definition), roleArn: ROLE_ARN }));
+    const x = await sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input: '{"items": [1, 2, 3]}' }));
+    await page.goto(`${api.endpoint}/console/executions/${x.executionArn}`);
+    await page.locator('.page-head .badge', { hasText: 'SUCCEEDED' }).waitFor(SHOWN);
+    await expectStatus('Each', 'caught');
+    // The first failed iteration is shown first: index 1, item 2.
+    await expectText(page.locator('.group-caption'), 'iteration 1 of 3');
+    await expectStatus('BadINLINE', 'failed');
+    await expectStatus('OkINLINE', 'not-run');
+    await page.getByRole('button', { name: 'Previous iteration' }).click();
+    await expectText(page.locator('.group-caption'), 'iteration 0 of 3');
+    await expectStatus('OkINLINE', 'succeeded');
+    await expectStatus('BadINLINE', 'not-run');
+
+    // The Distributed Map: its Map Run, with what its iterations did.
+    await expectStatus('Fleet', 'succeeded');
+    const runs = page.getByRole('region', { name: 'Map runs' });
+    await expectText(runs, '2 succeeded, 1 failed');
+  });
 });
