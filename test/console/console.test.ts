@@ -103,8 +103,8 @@ describe('console', () => {
     await page.waitForURL(/\/console\/state-machines\/arn:aws:states:[^/]+:stateMachine:/, SHOWN);
     await page.getByRole('heading', { name, level: 1 }).waitFor(SHOWN);
     // The definition graph: one SVG, every state a node with its name and (no execution) not-run.
-    expect(await page.locator('svg.graph').count()).toBe(1);
     for (const s of ['Prepare', 'Approve', 'Finish']) await expectStatus(s, 'not-run');
+    expect(await page.locator('svg.graph').count()).toBe(1);
 
     const start = page.getByRole('form', { name: 'Start execution' });
     await start.locator('input[name="executionName"]').fill('first-run');

@@ -35,9 +35,9 @@ function Edge({ e }: { e: PlacedEdge }) {
   return <path class={`edge edge-${e.kind}`} d={path(e.points)} marker-end="url(#arrow)" />;
 }
 
-function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; caption?: string; selected: boolean; onSelect?: (name: string) => void }) {
+function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; caption?: string; selected: boolean }) {
   const { n, status } = props;
-  const select = () => props.onSelect?.(n.name);
+  const label = n.group ? clipText(`${n.type}${n.distributed ? ' (distributed)' : ''} · ${n.name}`, n.w - (props.caption ? 120 : 0)) : clipText(n.name, n.w);
   return (
     <g
       class={`state ${n.group ? 'group' : 'leaf'} type-${n.type.toLowerCase()}${props.selected ? ' selected' : ''}`}
@@ -47,19 +47,12 @@ function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; captio
       tabindex={0}
       role="button"
       aria-label={`${n.name}, ${n.type}, ${status ?? 'not run'}`}
-      onClick={select}
-      onKeyDown={(e: KeyboardEvent) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          select();
-        }
-      }}
     >
       <rect x={n.x} y={n.y} width={n.w} height={n.h} rx={n.group ? 8 : 6} />
       {n.group ? (
         <>
           <text class="group-title" x={n.x + 10} y={n.y + 18}>
-            {clipText(`${n.type}${n.distributed ? ' (distributed)' : ''} · ${n.name}`, n.w - (props.caption ? 120 : 0))}
+            {label}
           </text>
           {props.caption ? (
             <text class="group-caption" x={n.x + n.w - 10} y={n.y + 18} text-anchor="end">
@@ -69,12 +62,19 @@ function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; captio
         </>
       ) : (
         <text x={n.x + n.w / 2} y={n.y + NODE_H / 2 + 4} text-anchor="middle">
-          {clipText(n.name, n.w)}
+          {label}
         </text>
       )}
-      <title>{`${n.name} (${n.type})${status ? `: ${status}` : ''}`}</title>
+      {/* The whole name as a tooltip, where the box cuts it short. */}
+      {label.endsWith('…') ? <title>{n.name}</title> : null}
     </g>
   );
+}
+
+/** The state a click or key press in the drawing is about (one listener for all of them). */
+function stateAt(target: EventTarget | null): string | undefined {
+  const el = target instanceof Element ? target.closest('[data-state-name]') : null;
+  return el?.getAttribute('data-state-name') ?? undefined;
 }
 
 export function Graph(props: GraphProps) {
@@ -103,6 +103,17 @@ export function Graph(props: GraphProps) {
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width={Math.round(layout.width * zoom)}
           height={Math.round(layout.height * zoom)}
+          onClick={(e: MouseEvent) => {
+            const name = stateAt(e.target);
+            if (name !== undefined) props.onSelect?.(name);
+          }}
+          onKeyDown={(e: KeyboardEvent) => {
+            const name = stateAt(e.target);
+            if (name !== undefined && (e.key === 'Enter' || e.key === ' ')) {
+              e.preventDefault();
+              props.onSelect?.(name);
+            }
+          }}
         >
           <defs>
             <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -110,7 +121,7 @@ export function Graph(props: GraphProps) {
             </marker>
           </defs>
           {groups.map((n) => (
-            <StateBox key={n.name} n={n} status={props.statusOf?.(n.name)} caption={props.captionOf?.(n.name)} selected={props.selected === n.name} onSelect={props.onSelect} />
+            <StateBox key={n.name} n={n} status={props.statusOf?.(n.name)} caption={props.captionOf?.(n.name)} selected={props.selected === n.name} />
           ))}
           {layout.lanes.map((l, i) => (
             <rect key={`lane${i}`} class="lane" x={l.x} y={l.y} width={l.w} height={l.h} rx={6} />
@@ -127,7 +138,7 @@ export function Graph(props: GraphProps) {
             </circle>
           ) : null}
           {leaves.map((n) => (
-            <StateBox key={n.name} n={n} status={props.statusOf?.(n.name)} selected={props.selected === n.name} onSelect={props.onSelect} />
+            <StateBox key={n.name} n={n} status={props.statusOf?.(n.name)} selected={props.selected === n.name} />
           ))}
         </svg>
       </div>

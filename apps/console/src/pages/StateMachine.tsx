@@ -203,6 +203,8 @@ function VersionsAndAliases({ arn }: { arn: string }) {
 
 export function StateMachine({ arn }: { arn: string }) {
   const isAlias = /:stateMachine:[^:]+:[^:0-9][^:]*$/.test(arn);
+  /** A version number or an alias name, when the ARN names one. */
+  const qualifier = arn.split(':')[7];
   const machine = useLoad(async () => {
     if (!isAlias) return call<MachineDescription>('DescribeStateMachine', { stateMachineArn: arn });
     const alias = await call<{ routingConfiguration: { stateMachineVersionArn: string; weight: number }[] }>('DescribeStateMachineAlias', { stateMachineAliasArn: arn });
@@ -240,7 +242,10 @@ export function StateMachine({ arn }: { arn: string }) {
       {m ? (
         <>
           <header class="page-head">
-            <h1>{m.name}</h1>
+            <h1>
+              {m.name}
+              {qualifier ? <span class="badge">{/^\d+$/.test(qualifier) ? `version ${qualifier}` : `alias ${qualifier}`}</span> : null}
+            </h1>
             <dl class="facts">
               <dt>Type</dt>
               <dd>{m.type}</dd>
