@@ -10,7 +10,8 @@ interface HistoryPage {
   nextToken?: string;
 }
 
-export async function loadHistory(executionArn: string, held: readonly HistoryEvent[]): Promise<HistoryEvent[]> {
+/** `onPage` hears how many events a first, whole read holds so far (a long history takes pages). */
+export async function loadHistory(executionArn: string, held: readonly HistoryEvent[], onPage?: (count: number) => void): Promise<HistoryEvent[]> {
   const last = held.length > 0 ? held[held.length - 1]!.id : 0;
   if (last === 0) {
     const all: HistoryEvent[] = [];
@@ -19,6 +20,7 @@ export async function loadHistory(executionArn: string, held: readonly HistoryEv
       const page = await call<HistoryPage>('GetExecutionHistory', { executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) });
       all.push(...page.events);
       nextToken = page.nextToken;
+      if (nextToken) onPage?.(all.length);
     } while (nextToken);
     return all;
   }

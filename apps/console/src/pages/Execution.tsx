@@ -4,7 +4,7 @@
  * picker; the step inspector; Stop and Redrive; Map Runs; the event table.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { call } from '../api.js';
+import { ApiError, call } from '../api.js';
 import { EventTable } from '../components/EventTable.js';
 import { Inspector } from '../components/Inspector.js';
 import { MapRuns } from '../components/MapRuns.js';
@@ -29,7 +29,12 @@ interface Live {
   desc?: ExecutionDescription;
   events: HistoryEvent[];
   error?: Error;
+  /** Events read so far while a long history loads for the first time. */
+  loading?: number;
 }
+
+/** Answers no retry can change. */
+const FINAL_ERRORS = new Set(['ExecutionDoesNotExist', 'InvalidArn', 'ValidationException']);
 
 /** The execution and its history, polled while it runs; `restart` after a redrive. */
 function useLiveExecution(arn: string): [Live, () => void] {
@@ -43,14 +48,14 @@ function useLiveExecution(arn: string): [Live, () => void] {
       try {
         // Describe first: when it says the execution ended, the history read after it is whole.
         const desc = await call<ExecutionDescription>('DescribeExecution', { executionArn: arn });
-        events = await loadHistory(arn, events);
+        events = await loadHistory(arn, events, (n) => !stopped && setLive((l) => ({ ...l, loading: n })));
         if (stopped) return;
         setLive({ desc, events });
         if (desc.status === 'RUNNING') timer = setTimeout(() => void tick(), POLL_MS);
       } catch (e) {
         if (stopped) return;
         setLive((l) => ({ ...l, error: e as Error }));
-        timer = setTimeout(() => void tick(), POLL_MS * 3);
+        if (!(e instanceof ApiError && FINAL_ERRORS.has(e.code))) timer = setTimeout(() => void tick(), POLL_MS * 3);
       }
     };
     void tick();
@@ -223,6 +228,7 @@ export function Execution({ arn }: { arn: string }) {
         <Link to={{ page: 'home' }}>State machines</Link> / {desc ? <Link to={{ page: 'state-machine', arn: desc.stateMachineArn }}>{arnName(desc.stateMachineArn)}</Link> : '…'} / <span>{desc?.name ?? arnName(arn)}</span>
       </nav>
       <ErrorNote error={live.error} />
+      {!desc && !live.error ? <p class="hint">{live.loading ? `Loading the history: ${live.loading.toLocaleString()} events so far…` : 'Loading…'}</p> : null}
       {desc ? (
         <header class="page-head">
           <h1>
