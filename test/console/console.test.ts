@@ -1,4 +1,4 @@
-import { CreateActivityCommand, CreateStateMachineCommand, GetActivityTaskCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateActivityCommand, CreateStateMachineCommand, GetActivityTaskCommand, SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startApiProcess, startWorkerProcess, type AppProcess } from '../support/processes.js';
@@ -141,7 +141,6 @@ describe('console', () => {
     await screenshot(page, 'state-machine', true);
     await page.getByRole('link', { name: 'State machines' }).click();
     await page.locator(`tr:has(a:text-is("${name}"))`).waitFor(SHOWN);
-    await screenshot(page, 'state-machines');
   });
 
   test('a failed execution shows the failed state and its error; a caught one shows caught', async () => {
@@ -236,5 +235,17 @@ describe('console', () => {
     await expectStatus('Fleet', 'succeeded');
     const runs = page.getByRole('region', { name: 'Map runs' });
     await expectText(runs, '2 succeeded, 1 failed');
+  });
+
+  test('the state machines page counts the RUNNING executions of each machine', async () => {
+    page = await openPage(browser, errors);
+    const { definition } = await activityMachine('count');
+    const m = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('console-busy'), definition: JSON.stringify(definition), roleArn: ROLE_ARN }));
+    // Two wait on the activity (nobody answers), one is stopped: two RUNNING.
+    const started = await Promise.all([1, 2, 3].map(() => sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input: '{}' }))));
+    await sfn.send(new StopExecutionCommand({ executionArn: started[2]!.executionArn }));
+    await page.goto(`${api.endpoint}/console/`);
+    await page.locator(`tr[data-arn="${m.stateMachineArn}"] td[data-running="2"]`).waitFor(SHOWN);
+    await screenshot(page, 'state-machines');
   });
 });
