@@ -74,10 +74,22 @@ function mapsAbove(enclosing: Map<string, string | undefined>, name: string): st
   return out;
 }
 
+/** The iteration a Map shows until one is picked: the first that failed, else the first. */
+const defaults = new WeakMap<MapProgress, number>();
 function defaultPick(progress: MapProgress | undefined): number {
   if (!progress) return 0;
-  for (const [i, s] of progress.iterations) if (s === 'failed') return i;
-  return 0;
+  let pick = defaults.get(progress);
+  if (pick === undefined) {
+    pick = 0;
+    for (const [i, s] of progress.iterations) {
+      if (s === 'failed') {
+        pick = i;
+        break;
+      }
+    }
+    defaults.set(progress, pick);
+  }
+  return pick;
 }
 
 interface PickerProps {
