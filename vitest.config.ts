@@ -33,8 +33,19 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts', 'packages/activity-worker/test/*.test.ts'],
-          exclude: ['test/cluster/**', '**/node_modules/**'],
+          exclude: ['test/cluster/**', 'test/console/**', '**/node_modules/**'],
           testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The web console in Debian's Chromium, driven by playwright-core, against real processes.
+        resolve: { alias },
+        test: {
+          name: 'console',
+          include: ['test/console/*.test.ts'],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

@@ -19,6 +19,7 @@ import * as ver from './handlers/versions.js';
 import * as alias from './handlers/aliases.js';
 import { redriveExecution } from './handlers/redrive.js';
 import * as mapRuns from './handlers/map-runs.js';
+import { consoleRoutes } from './console.js';
 
 /** How long shutdown waits for in-flight requests before closing their connections. */
 const DRAIN_MS = 10_000;
@@ -145,6 +146,8 @@ export async function startApi(config: Config, handle: RedisHandle, log: Logger 
       },
     );
   });
+  // The console's files need no signature; the API calls it makes are signed like any client's.
+  app.use(consoleRoutes());
   const table = handlers(ctx);
   const inFlight = { count: 0 };
   const guard = await requestGuard(config, log);
