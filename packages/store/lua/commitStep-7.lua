@@ -43,13 +43,14 @@ elseif ARGV[4] ~= '=' then
 end
 
 -- Each section: ARGV[i] = count, then the values. Lua's unpack() refuses a few thousand
--- values at once (a large Map step), so long runs go in chunks.
+-- values at once (a large Map step), so long runs go in chunks of whole entries (a chunk of
+-- field/value pairs that split a pair would make HSET fail half-way through the commit).
 local i = 5
 local function section(apply, per)
   local n = tonumber(ARGV[i]) * per
   local first, last = i + 1, i + n
   while first <= last do
-    local upto = math.min(first + 999 * per, last)
+    local upto = math.min(first + 1000 * per - 1, last)
     apply(first, upto)
     first = upto + 1
   end
