@@ -252,7 +252,7 @@ export class StepProcessor {
     const extras: StepObligationOptions & MapRunWrite = {};
     if (timeoutAt) extras.timeoutAt = timeoutAt;
     if (mapRunUpdates.length > 0 && this.deps.mapRuns) Object.assign(extras, await this.deps.mapRuns.changes(rec.arn, mapRunUpdates, now));
-    if (childReports.length > 0) extras.children = childWrites(childReports);
+    if (childReports.length > 0) extras.children = childWrites(childReports, rec.startDate);
     return this.commitAndCarryOut(rec, result, now, producerId(job), extras);
   }
 

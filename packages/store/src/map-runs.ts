@@ -42,10 +42,13 @@ export function childField(mapRunArn: string, index: number): string {
   return `${mapRunId(mapRunArn).slice(0, 13)}:${index}`;
 }
 
-/** Child records a commit writes, from what the interpreter reported (the last report of a child wins). */
-export function childWrites(children: MapRunChild[]): [string, string][] {
+/**
+ * Child records a commit writes, from what the interpreter reported of an execution started at
+ * `base` (ms); the last report of a child wins.
+ */
+export function childWrites(children: MapRunChild[], base: number): [string, string][] {
   const byField = new Map<string, string>();
-  for (const c of children) byField.set(childField(c.mapRunArn, c.index), JSON.stringify(encodeChild(c)));
+  for (const c of children) byField.set(childField(c.mapRunArn, c.index), JSON.stringify(encodeChild(c, base)));
   return [...byField];
 }
 

@@ -140,7 +140,7 @@ export async function listChildren(ctx: ApiContext, body: Body, mapRunArn: strin
     next = c.c;
   }
   const parent = await ctx.executions.load(run.executionArn, { cursor: false });
-  const parentView = parent ?? { status: 'ABORTED' };
+  const parentView = parent ?? { status: 'ABORTED', startDate: run.start };
   const current = await ctx.mapRuns.get(run.executionArn, run.arn);
   const runRedrives = current?.redriveCount ?? run.redriveCount;
   const runOpen = current?.status === 'RUNNING' && parent?.status === 'RUNNING';

@@ -40,9 +40,11 @@ describe('map run children: records and views', () => {
   const child: MapRunChild = { mapRunArn: RUN, index: 0, status: 'RUNNING', start: 1000, input: { n: 1 }, redriveCount: 0 };
 
   it('a record keeps only what is set, with values as JSON (not text)', () => {
-    expect(encodeChild(child)).toEqual({ s: 'RUNNING', a: 1000, i: { n: 1 } });
-    expect(encodeChild({ ...child, status: 'FAILED', stop: 2000, error: 'E', cause: 'C', redriveCount: 1, redriveDate: 1500, items: 3 })).toEqual({
-      s: 'FAILED',
+    expect(encodeChild(child, 900)).toEqual({ s: 'R', a: 100, i: { n: 1 } });
+    // A child that stopped when it started keeps one time.
+    expect(encodeChild({ ...child, status: 'SUCCEEDED', stop: 1000, output: 2 }, 900)).toEqual({ s: 'S', a: 100, i: { n: 1 }, o: 2 });
+    expect(encodeChild({ ...child, status: 'FAILED', stop: 2000, error: 'E', cause: 'C', redriveCount: 1, redriveDate: 1500, items: 3 }, 0)).toEqual({
+      s: 'F',
       a: 1000,
       z: 2000,
       i: { n: 1 },
@@ -55,13 +57,16 @@ describe('map run children: records and views', () => {
   });
 
   it('a running child of a closed parent shows ABORTED at the parent stop', () => {
-    const stored = encodeChild(child);
-    expect(viewChild(stored, { status: 'RUNNING' })).toMatchObject({ status: 'RUNNING', itemCount: 1, input: '{"n":1}' });
-    expect(viewChild(stored, { status: 'ABORTED', stopDate: 5000 })).toMatchObject({ status: 'ABORTED', stop: 5000 });
+    const stored = encodeChild(child, 900);
+    expect(viewChild(stored, { status: 'RUNNING', startDate: 900 })).toMatchObject({ status: 'RUNNING', start: 1000, itemCount: 1, input: '{"n":1}' });
+    expect(viewChild(stored, { status: 'ABORTED', startDate: 900, stopDate: 5000 })).toMatchObject({ status: 'ABORTED', stop: 5000 });
   });
 
   it('the history: started, redriven, and how it ended', () => {
-    const view = viewChild(encodeChild({ ...child, status: 'SUCCEEDED', stop: 3000, output: { v: 2 }, redriveCount: 1, redriveDate: 2000 }), { status: 'SUCCEEDED' });
+    const view = viewChild(encodeChild({ ...child, status: 'SUCCEEDED', stop: 3000, output: { v: 2 }, redriveCount: 1, redriveDate: 2000 }, 500), {
+      status: 'SUCCEEDED',
+      startDate: 500,
+    });
     const events = childHistory(view, { roleArn: 'arn:aws:iam::123456789012:role/r' });
     expect(events.map((e) => [e.id, e.previousEventId, e.type, e.timestamp])).toEqual([
       [1, 0, 'ExecutionStarted', 1000],

@@ -83,12 +83,18 @@ export interface MapRunChild {
   items?: number;
 }
 
+/** Statuses as stored: one letter each. */
+const STATUS_CODES = { RUNNING: 'R', SUCCEEDED: 'S', FAILED: 'F', ABORTED: 'A' } as const satisfies Record<MapRunChildStatus, string>;
+type StatusCode = (typeof STATUS_CODES)[MapRunChildStatus];
+const STATUSES = Object.fromEntries(Object.entries(STATUS_CODES).map(([status, code]) => [code, status])) as Record<StatusCode, MapRunChildStatus>;
+
 /**
- * A child as stored: short keys, so 10,000 of them stay small. `i` and `o` are the input and
- * output as JSON values (not text), so they are not escaped twice.
+ * A child as stored: short keys and a one-letter status, so 10,000 of them stay small. Times are
+ * ms after the parent execution's start (`z` absent: it stopped when it started). `i` and `o`
+ * are the input and output as JSON values (not text), so they are not escaped twice.
  */
 export interface StoredChild {
-  s: MapRunChildStatus;
+  s: StatusCode;
   a: number;
   z?: number;
   i: unknown;
@@ -100,14 +106,15 @@ export interface StoredChild {
   n?: number;
 }
 
-export function encodeChild(c: MapRunChild): StoredChild {
-  const out: StoredChild = { s: c.status, a: c.start, i: c.input };
-  if (c.stop !== undefined) out.z = c.stop;
+/** The stored form of a child of an execution that started at `base` (ms). */
+export function encodeChild(c: MapRunChild, base: number): StoredChild {
+  const out: StoredChild = { s: STATUS_CODES[c.status], a: c.start - base, i: c.input };
+  if (c.stop !== undefined && c.stop !== c.start) out.z = c.stop - base;
   if (c.output !== undefined) out.o = c.output;
   if (c.error !== undefined) out.e = c.error;
   if (c.cause !== undefined) out.c = c.cause;
   if (c.redriveCount > 0) out.r = c.redriveCount;
-  if (c.redriveDate !== undefined) out.d = c.redriveDate;
+  if (c.redriveDate !== undefined) out.d = c.redriveDate - base;
   if (c.items !== undefined) out.n = c.items;
   return out;
 }
@@ -129,14 +136,16 @@ export interface ChildView {
   itemCount: number;
 }
 
-export function viewChild(s: StoredChild, parent: { status: string; stopDate?: number }): ChildView {
-  const view: ChildView = { status: s.s, start: s.a, input: JSON.stringify(s.i), redriveCount: s.r ?? 0, itemCount: s.n ?? 1 };
-  if (s.z !== undefined) view.stop = s.z;
+export function viewChild(s: StoredChild, parent: { status: string; startDate: number; stopDate?: number }): ChildView {
+  const base = parent.startDate;
+  const status = STATUSES[s.s];
+  const view: ChildView = { status, start: base + s.a, input: JSON.stringify(s.i), redriveCount: s.r ?? 0, itemCount: s.n ?? 1 };
+  if (status !== 'RUNNING') view.stop = base + (s.z ?? s.a);
   if (s.o !== undefined) view.output = JSON.stringify(s.o);
   if (s.e !== undefined) view.error = s.e;
   if (s.c !== undefined) view.cause = s.c;
-  if (s.d !== undefined) view.redriveDate = s.d;
-  if (s.s === 'RUNNING' && parent.status !== 'RUNNING') {
+  if (s.d !== undefined) view.redriveDate = base + s.d;
+  if (status === 'RUNNING' && parent.status !== 'RUNNING') {
     view.status = 'ABORTED';
     if (parent.stopDate !== undefined) view.stop = parent.stopDate;
   }
