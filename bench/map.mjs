@@ -7,8 +7,9 @@
 // one-process RedStep on it (from --root, this checkout by default: a copy of another build
 // gives a before/after pair on one machine). For each item count it runs --repeat executions of
 // a machine whose only state is a DISTRIBUTED Map of Pass children over the input array, and
-// reports the median time from StartExecution to SUCCEEDED and the median growth of Redis's
-// used_memory per child once the execution has closed. Nothing is asserted.
+// reports the median time from StartExecution to SUCCEEDED, the median growth of Redis's
+// used_memory per child once the execution has closed, and the MEMORY USAGE of the children's
+// records per child (0 for a build that keeps none). Nothing is asserted.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -76,7 +77,11 @@ async function runOnce(items, name) {
   // Let finished jobs be removed before measuring.
   await new Promise((res) => setTimeout(res, 1500));
   const bytes = (await usedMemory()) - before;
-  return { ms, bytesPerChild: bytes / items };
+  // The children's own records, where this build keeps them (MEMORY USAGE counts every field).
+  const [, found] = await redis.scan('0', 'MATCH', `rs:mrc:*:dmap:${name}`, 'COUNT', '100000');
+  const recordBytes = found.length > 0 ? Number(await redis.call('MEMORY', 'USAGE', found[0], 'SAMPLES', '0')) : 0;
+  if (process.env.DEBUG_MAP) console.error(found, found.length > 0 ? await redis.hlen(found[0]) : 0);
+  return { ms, bytesPerChild: bytes / items, recordBytesPerChild: recordBytes / items };
 }
 
 // One small run first, so per-machine structures are in every baseline.
@@ -91,6 +96,7 @@ for (const items of sizes) {
       finish_ms_median: quantile(runs.map((x) => x.ms), 0.5),
       finish_ms_all: runs.map((x) => Math.round(x.ms)),
       redis_bytes_per_child_median: quantile(runs.map((x) => x.bytesPerChild), 0.5),
+      child_record_bytes_per_child: quantile(runs.map((x) => x.recordBytesPerChild), 0.5),
     }),
   );
 }

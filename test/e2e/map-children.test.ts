@@ -131,6 +131,20 @@ describe('Distributed Map children are executions', () => {
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).mapRunArn).toBeUndefined();
   });
 
+  test('a step that ends more than a thousand children keeps every record; the listing pages through them all', async () => {
+    const { sfn } = cluster;
+    const many = Array.from({ length: 2_500 }, (_, n) => ({ n, bad: false }));
+    const { arn } = await start(machine({}), many);
+    expect((await waitForEnd(sfn, arn, 60_000)).status).toBe('SUCCEEDED');
+    const mapRunArn = await mapRunOf(arn);
+    const { items: listed, pages } = await listAll({ mapRunArn, statusFilter: 'SUCCEEDED', maxResults: 1000 });
+    expect(pages).toBe(3);
+    expect(listed).toHaveLength(2_500);
+    // Newest first: the highest index first.
+    const first = await sfn.send(new DescribeExecutionCommand({ executionArn: listed[0]!.executionArn }));
+    expect(JSON.parse(first.input!)).toEqual({ n: 2_499, bad: false });
+  });
+
   test('AWS errors: unknown children and map runs, both ARNs at once, PENDING_REDRIVE without a map run', async () => {
     const { sfn } = cluster;
     const { name, smArn, arn } = await start(machine({}), [{ n: 1, bad: false }]);
