@@ -141,9 +141,7 @@ export async function listChildren(ctx: ApiContext, body: Body, mapRunArn: strin
   }
   const parent = await ctx.executions.load(run.executionArn, { cursor: false });
   const parentView = parent ?? { status: 'ABORTED', startDate: run.start };
-  const current = await ctx.mapRuns.get(run.executionArn, run.arn);
-  const runRedrives = current?.redriveCount ?? run.redriveCount;
-  const runOpen = current?.status === 'RUNNING' && parent?.status === 'RUNNING';
+  const runOpen = run.status === 'RUNNING' && parent?.status === 'RUNNING';
   const executions: Record<string, unknown>[] = [];
   // Read ahead in batches until the page is full or the children run out.
   while (executions.length < limit && next >= 0) {
@@ -157,7 +155,7 @@ export async function listChildren(ctx: ApiContext, body: Body, mapRunArn: strin
       if (!s) continue;
       const child = viewChild(s, parentView);
       // Failed or aborted in a run redriven since, not yet run again.
-      const pendingRedrive = runOpen && (child.status === 'FAILED' || child.status === 'ABORTED') && child.redriveCount < runRedrives;
+      const pendingRedrive = runOpen && (child.status === 'FAILED' || child.status === 'ABORTED') && child.redriveCount < run.redriveCount;
       if (statusFilter !== undefined && (statusFilter === 'PENDING_REDRIVE' ? !pendingRedrive : child.status !== statusFilter)) continue;
       if (redriveFilter !== undefined && (redriveFilter === 'REDRIVEN') !== child.redriveCount > 0) continue;
       executions.push(childItem(run, indexes[k]!, child));

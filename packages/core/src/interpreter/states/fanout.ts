@@ -38,24 +38,32 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
   let failure: { error?: string; cause?: string } | undefined;
   const record = childRecorder(sc, spec, f, childInput);
 
+  // `f.children` is this step's own copy: entries change in place (a copy per child would cost
+  // the square of the children waiting or failed). A child that ends as it starts needs none.
+  const track = (index: number) => {
+    if (!spec.records) return;
+    f.children ??= {};
+    f.children[index] ??= { a: sc.now };
+  };
   const settle = (index: number, result: FrameResult, started: boolean) => {
     if (result.kind === 'suspended') {
       f.running[index] = result.cursor;
-      if (started) record(index, { status: 'RUNNING' });
+      if (started) {
+        track(index);
+        record(index, { status: 'RUNNING' });
+      }
       return;
     }
     delete f.running[index];
     if (result.kind === 'end') {
       record(index, { status: 'SUCCEEDED', stop: sc.now, output: result.output });
-      if (f.children?.[index]) {
-        const { [index]: _done, ...rest } = f.children;
-        f.children = rest;
-      }
+      if (f.children) delete f.children[index];
       f.results[index] = result.output;
       f.done++;
       if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name } });
       return;
     }
+    track(index);
     record(index, { status: 'FAILED', stop: sc.now, ...defined({ error: result.error, cause: result.cause }) });
     f.failed++;
     f.done++;
@@ -90,18 +98,19 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
       if (Object.keys(rest).length === 0) delete f.redo;
       if (spec.records) {
         // A child a redrive runs again keeps its first start and counts the redrive.
-        const known = f.children?.[redone] ?? { a: sc.now };
-        f.children = { ...f.children, [redone]: { ...known, r: (known.r ?? 0) + 1, d: sc.now } };
+        f.children ??= {};
+        const known = f.children[redone] ?? { a: sc.now };
+        f.children[redone] = { ...known, r: (known.r ?? 0) + 1, d: sc.now };
       }
     } else {
       index = f.next++;
       cursor = sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables);
     }
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
-    if (spec.records && !f.children?.[index]) f.children = { ...f.children, [index]: { a: sc.now } };
     settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }), true);
   }
 
+  if (f.children && Object.keys(f.children).length === 0) delete f.children;
   if (failure) {
     // The other children stop where they are; their pending wakes find them gone.
     if (spec.kind === 'Map' && !spec.silent) {
