@@ -44,12 +44,16 @@ export function childField(mapRunArn: string, index: number): string {
 
 /**
  * Child records a commit writes, from what the interpreter reported of an execution started at
- * `base` (ms); the last report of a child wins.
+ * `base` (ms), in report order: a child reported twice (started, then aborted) is set twice in
+ * one HSET, and the later value wins.
  */
 export function childWrites(children: MapRunChild[], base: number): [string, string][] {
-  const byField = new Map<string, string>();
-  for (const c of children) byField.set(childField(c.mapRunArn, c.index), JSON.stringify(encodeChild(c, base)));
-  return [...byField];
+  const prefixes = new Map<string, string>();
+  return children.map((c) => {
+    let prefix = prefixes.get(c.mapRunArn);
+    if (prefix === undefined) prefixes.set(c.mapRunArn, (prefix = childField(c.mapRunArn, 0).slice(0, -1)));
+    return [`${prefix}${c.index}`, JSON.stringify(encodeChild(c, base))];
+  });
 }
 
 /**
