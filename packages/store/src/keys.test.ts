@@ -27,7 +27,7 @@ describe('shards', () => {
     const id = executionIdOf('Machine', 'run-1');
     const shard = shardOf(id);
     const slots = new Set([
-      ...[keys.execution, keys.history, keys.cursor, keys.executionMeta, keys.outbox, keys.mapRuns, keys.mapRunLimits].map((k) => calculateSlot(k(id))),
+      ...[keys.execution, keys.history, keys.cursor, keys.executionMeta, keys.outbox, keys.mapRuns, keys.mapRunLimits, keys.mapRunChildren].map((k) => calculateSlot(k(id))),
       calculateSlot(`${queuePrefix(shard)}:steps:wait`),
       calculateSlot(keys.runningIndex(shard)),
     ]);
