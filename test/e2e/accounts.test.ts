@@ -76,6 +76,8 @@ interface Holdings {
   taskToken: string;
   mapExecutionArn: string;
   mapRunArn: string;
+  /** A child execution of the map run. */
+  childArn: string;
 }
 
 let a: SFNClient;
@@ -117,6 +119,7 @@ beforeAll(async () => {
   const mapExecution = await a.send(new StartExecutionCommand({ stateMachineArn: map.stateMachineArn, input: '[1,2]' }));
   expect((await waitForEnd(a, mapExecution.executionArn!)).status).toBe('SUCCEEDED');
   const mapRunArn = (await a.send(new ListMapRunsCommand({ executionArn: mapExecution.executionArn }))).mapRuns![0]!.mapRunArn!;
+  const childArn = (await a.send(new ListExecutionsCommand({ mapRunArn }))).executions![0]!.executionArn!;
   held = {
     activityArn: activityArn!,
     stateMachineArn: sm.stateMachineArn!,
@@ -127,6 +130,7 @@ beforeAll(async () => {
     taskToken: task.taskToken!,
     mapExecutionArn: mapExecution.executionArn!,
     mapRunArn,
+    childArn,
   };
 }, 60_000);
 
@@ -240,6 +244,10 @@ describe('accounts: the signing credential\'s account and region scope everythin
     await denied('ListMapRuns', b.send(new ListMapRunsCommand({ executionArn: h.mapExecutionArn })));
     await denied('DescribeMapRun', b.send(new DescribeMapRunCommand({ mapRunArn: h.mapRunArn })));
     await denied('UpdateMapRun', b.send(new UpdateMapRunCommand({ mapRunArn: h.mapRunArn, maxConcurrency: 1 })));
+    await denied('ListExecutions', b.send(new ListExecutionsCommand({ mapRunArn: h.mapRunArn })));
+    await denied('DescribeExecution', b.send(new DescribeExecutionCommand({ executionArn: h.childArn })));
+    await denied('GetExecutionHistory', b.send(new GetExecutionHistoryCommand({ executionArn: h.childArn })));
+    await denied('DescribeStateMachineForExecution', b.send(new DescribeStateMachineForExecutionCommand({ executionArn: h.childArn })));
 
     // Activities and their tasks: A's token is not one B can answer.
     await denied('DescribeActivity', b.send(new DescribeActivityCommand({ activityArn: h.activityArn })));

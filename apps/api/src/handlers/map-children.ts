@@ -46,7 +46,8 @@ export interface FoundChild {
 /** The map run child an execution ARN names; undefined for any other ARN (or a child not started). */
 export async function findChild(ctx: ApiContext, arn: string): Promise<FoundChild | undefined> {
   const parsed = parseArnOf(arn, 'execution');
-  if (parsed.mapRunLabel === undefined) return undefined;
+  // Another account's child is refused (AccessDeniedException) before it is looked up.
+  if (parsed.mapRunLabel === undefined || !arns(ctx).owned(arn)) return undefined;
   const found = await ctx.mapRuns.childOf(parsed.executionName);
   if (!found || childExecutionArn(found.run.arn, found.index) !== arn) return undefined;
   const [[stored], parent] = await Promise.all([ctx.mapRuns.children(found.run, [found.index]), ctx.executions.load(found.run.executionArn, { cursor: false })]);
