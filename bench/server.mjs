@@ -20,17 +20,17 @@ export function freePort() {
 
 /**
  * Starts RedStep; with `redisUrl` it uses that Redis instead of a private one, with `nodeArgs`
- * (`--cpu-prof`, ...) passed to node.
+ * (`--cpu-prof`, ...) passed to node, from `from` (another built checkout, for a before/after pair).
  */
-export async function startRedStep({ redisUrl = '', nodeArgs = [] } = {}) {
-  if (!existsSync(join(root, 'apps/standalone/dist/main.js'))) {
+export async function startRedStep({ redisUrl = '', nodeArgs = [], root: from = root } = {}) {
+  if (!existsSync(join(from, 'apps/standalone/dist/main.js'))) {
     console.error('build first: npm run build');
     process.exit(2);
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'redstep-bench-'));
   const server = spawn(process.execPath, [...nodeArgs, 'apps/standalone/dist/main.js'], {
-    cwd: root,
+    cwd: from,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDSTEP_DATA_DIR: dataDir, REDIS_URL: redisUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -70,6 +70,11 @@ describe('a distributed Map and an Express execution, with a fault between every
       const run = await world.call('DescribeMapRun', { mapRunArn: runs[0]!.mapRunArn });
       expect(run.status, context).toBe('SUCCEEDED');
       expect(run.itemCounts, context).toMatchObject({ succeeded: 3, total: 3, running: 0, pending: 0 });
+      // Its children as executions: each one's record was written by the step that ended it.
+      const children = (await world.call('ListExecutions', { mapRunArn: runs[0]!.mapRunArn })).executions as { executionArn: string; status: string }[];
+      expect(children.map((c) => c.status), context).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      const described = await Promise.all(children.map((c) => world.call('DescribeExecution', { executionArn: c.executionArn })));
+      expect(described.map((d) => JSON.parse(d.output as string) as string).sort(), context).toEqual(items);
       // The Express execution ended and kept nothing (AWS keeps no history of it).
       expect(await world.clean.redis.keys(`rs:*{${EXPRESS}:*`), context).toEqual([]);
       expect(await world.clean.redis.keys('rs:o:*'), context).toEqual([]);

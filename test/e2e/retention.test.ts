@@ -79,7 +79,7 @@ describe('execution retention', () => {
     expect(Date.now() - closedAt).toBeGreaterThanOrEqual(1_500);
   });
 
-  test('a distributed Map execution goes with its map runs', async () => {
+  test('a distributed Map execution goes with its map runs and their children', async () => {
     const machine = await createMachine(sfn, {
       StartAt: 'Fan',
       States: { Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true } },
@@ -90,9 +90,14 @@ describe('execution retention', () => {
     expect(runs).toHaveLength(1);
     const runId = runs[0]!.mapRunArn!.slice(runs[0]!.mapRunArn!.lastIndexOf(':') + 1);
     expect(await redis.keys(`*${runId}*`)).not.toEqual([]);
+    const children = (await sfn.send(new ListExecutionsCommand({ mapRunArn: runs[0]!.mapRunArn }))).executions!;
+    expect(children).toHaveLength(3);
     await forgotten(arn);
     expect(await keysOf(arn)).toEqual([]);
     expect(await redis.keys(`*${runId}*`)).toEqual([]);
+    // The pointer from the children's names to their map run goes too, and with it the children.
+    expect(await redis.keys(`*${runId.slice(0, 23)}*`)).toEqual([]);
+    await expectAwsError(sfn.send(new DescribeExecutionCommand({ executionArn: children[0]!.executionArn })), 'ExecutionDoesNotExist');
   });
 
   test('executions of a deleted state machine are removed too', async () => {

@@ -14,6 +14,7 @@ import {
   stopExecution,
   taskTokens,
   createIndexed,
+  childWrites,
   type MapRunWrite,
   type StepObligationOptions,
   type ExecutionRecord,
@@ -26,7 +27,7 @@ import {
   type TaskAnswer,
 } from '@redstep/store';
 import type { DefinitionCache, MapRunStore } from '@redstep/store';
-import type { MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
+import type { MapRunChild, MapRunLimits, MapRunUpdate, ObjectStore } from '@redstep/core';
 import type { Invoker } from './invoker.js';
 import { observeCommittedStep } from './step-metrics.js';
 
@@ -125,7 +126,12 @@ export class StepProcessor {
   private async commitAndCarryOut(rec: ExecutionRecord, result: StepResult, now: number, producer: string, extras: StepObligationOptions & MapRunWrite = {}): Promise<'committed' | 'fenced' | 'nothing'> {
     const version = rec.version ?? 0;
     const outbox = numbered(version + 1, stepObligations(rec, result, now, extras));
-    const commit = { commitId: `${producer}@${version}`, outbox, ...(extras.mapRuns && { mapRuns: extras.mapRuns, dropLimits: extras.dropLimits ?? [] }) };
+    const commit = {
+      commitId: `${producer}@${version}`,
+      outbox,
+      ...(extras.mapRuns && { mapRuns: extras.mapRuns, dropLimits: extras.dropLimits ?? [] }),
+      ...(extras.children && { children: extras.children }),
+    };
     const committed = await this.deps.executions.commit(rec, result, now, commit);
     // 'replayed': made before and its answer lost; read again, and the outbox has the rest.
     if (committed === 'fenced' || committed === 'replayed') return 'fenced';
@@ -205,6 +211,7 @@ export class StepProcessor {
     let result: StepResult;
     let timeoutAt: StepObligationOptions['timeoutAt'];
     const mapRunUpdates: MapRunUpdate[] = [];
+    const childReports: MapRunChild[] = [];
     if (action.kind === 'timeout') {
       result = closeFromOutside('timeout', rec.seq, now);
     } else {
@@ -229,12 +236,15 @@ export class StepProcessor {
           activityExists: (arn) => existing.has(arn),
           mapRunLimits: (arn) => limits[arn],
           onMapRun: (update) => mapRunUpdates.push(update),
+          onMapRunChild: (child) => childReports.push(child),
           ...(this.deps.objectStore && { objectStore: this.deps.objectStore }),
         });
       } catch (e) {
         // A fault of the interpreter itself would fail again on every retry: fail the execution
         // (never leave it running forever) and say so in the log.
         this.deps.log?.error({ executionArn: rec.arn, state: rec.cursor?.state, err: String((e as Error)?.stack ?? e) }, 'interpreter fault');
+        // What the faulty step reported of map run children is dropped with it.
+        childReports.length = 0;
         result = closeFromOutside('fail', rec.seq, now, { error: 'States.Runtime', cause: `Internal error while running the execution: ${(e as Error)?.message ?? String(e)}` });
       }
       // Express executions end after five minutes at most, as on AWS. The first step arms it.
@@ -244,6 +254,7 @@ export class StepProcessor {
     const extras: StepObligationOptions & MapRunWrite = {};
     if (timeoutAt) extras.timeoutAt = timeoutAt;
     if (mapRunUpdates.length > 0 && this.deps.mapRuns) Object.assign(extras, await this.deps.mapRuns.changes(rec.arn, mapRunUpdates, now));
+    if (childReports.length > 0) extras.children = childWrites(childReports, rec.startDate);
     return this.commitAndCarryOut(rec, result, now, producerId(job), extras);
   }
 

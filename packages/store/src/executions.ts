@@ -90,6 +90,8 @@ export interface CommitExtras {
   /** Map run records to write (map run id -> JSON), and map run ARNs whose limits go. */
   mapRuns?: [id: string, json: string][];
   dropLimits?: string[];
+  /** Map run children's records to write (field -> JSON, see keys.mapRunChildren). */
+  children?: [field: string, json: string][];
 }
 
 export function encodeEvent(e: HistoryEvent): string {
@@ -201,10 +203,11 @@ export class ExecutionStore {
     const mapRuns = extras.mapRuns ?? [];
     const args: (string | number)[] = [rec.seq, rec.version ?? 0, extras.commitId, cursor];
     args.push(events.length, ...events, del.length, ...del, pairs.length / 2, ...pairs);
-    args.push(outbox.length, ...encodeObligations(outbox), mapRuns.length, ...mapRuns.flat(), ...(extras.dropLimits ?? []));
+    const children = extras.children ?? [];
+    args.push(outbox.length, ...encodeObligations(outbox), mapRuns.length, ...mapRuns.flat(), children.length, ...children.flat(), ...(extras.dropLimits ?? []));
     const res = (await this.h.run(
       'commitStep',
-      [keys.execution(id), keys.history(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id)],
+      [keys.execution(id), keys.history(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id), keys.mapRunChildren(id)],
       args,
     )) as number;
     return CODES[res]!;
@@ -234,7 +237,7 @@ export class ExecutionStore {
   /** Drops an execution's keys: an Express execution once it has ended. */
   async forget(arn: string): Promise<void> {
     const id = executionId(arn);
-    await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id));
+    await this.h.redis.del(keys.execution(id), keys.history(id), keys.executionMeta(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id), keys.mapRunChildren(id));
   }
 
   /**

@@ -197,6 +197,14 @@ export const keys = {
   mapRuns: (executionIdValue: string) => ofExecution('mr', executionIdValue),
   /** Hash: limits UpdateMapRun set on an execution's running map runs (`<arn>` -> JSON). */
   mapRunLimits: (executionIdValue: string) => ofExecution('mrl', executionIdValue),
+  /**
+   * Hash: an execution's Distributed Map children (STANDARD ones), `<first 13 characters of the
+   * map run id>:<index>` -> the child's compact record (core's StoredChild), under the execution's
+   * tag so the step that starts, ends or aborts a child writes its record.
+   */
+  mapRunChildren: (executionIdValue: string) => ofExecution('mrc', executionIdValue),
+  /** String: the map run ARN whose children's names start with this prefix (see core's map-children.ts). */
+  mapRunOfChildren: (namePrefix: string) => `${P}:mrk:{${namePrefix}}`,
   /** String: the execution ARN of a map run (its ARN does not name the execution). */
   mapRunExecution: (mapRunId: string) => `${P}:mrx:{${mapRunId}}`,
   /**

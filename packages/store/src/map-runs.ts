@@ -1,4 +1,4 @@
-import type { MapRunCounts, MapRunLimits, MapRunUpdate } from '@redstep/core';
+import { childNamePrefix, encodeChild, parseMapRunChildName, type MapRunChild, type MapRunCounts, type MapRunLimits, type MapRunUpdate, type StoredChild } from '@redstep/core';
 import { executionId, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
 
@@ -23,11 +23,37 @@ export interface MapRunWrite {
   mapRuns?: [id: string, json: string][];
   dropLimits?: string[];
   mapRunsStarted?: string[];
+  /** Map run children's records (see childWrites). */
+  children?: [field: string, json: string][];
 }
 
 /** The UUID at the end of a map run ARN. */
 export function mapRunId(arn: string): string {
   return arn.slice(arn.lastIndexOf(':') + 1);
+}
+
+/** The prefix a map run's children's names share, from its id (see core's map-children.ts). */
+export function childNamePrefixOf(id: string): string {
+  return childNamePrefix(`:${id}`);
+}
+
+/** A child's field in its execution's children hash. */
+export function childField(mapRunArn: string, index: number): string {
+  return `${mapRunId(mapRunArn).slice(0, 13)}:${index}`;
+}
+
+/**
+ * Child records a commit writes, from what the interpreter reported of an execution started at
+ * `base` (ms), in report order: a child reported twice (started, then aborted) is set twice in
+ * one HSET, and the later value wins.
+ */
+export function childWrites(children: MapRunChild[], base: number): [string, string][] {
+  const prefixes = new Map<string, string>();
+  return children.map((c) => {
+    let prefix = prefixes.get(c.mapRunArn);
+    if (prefix === undefined) prefixes.set(c.mapRunArn, (prefix = childField(c.mapRunArn, 0).slice(0, -1)));
+    return [`${prefix}${c.index}`, JSON.stringify(encodeChild(c, base))];
+  });
 }
 
 /**
@@ -101,5 +127,24 @@ export class MapRunStore {
   async limits(executionArn: string): Promise<Record<string, MapRunLimits>> {
     const all = await this.h.redis.hgetall(keys.mapRunLimits(executionId(executionArn)));
     return Object.fromEntries(Object.entries(all).map(([arn, text]) => [arn, JSON.parse(text) as MapRunLimits]));
+  }
+
+  /** The map run a child's name leads to (by its prefix), with the child's index; undefined for other names. */
+  async childOf(childName: string): Promise<{ run: MapRunRecord; index: number } | undefined> {
+    const parsed = parseMapRunChildName(childName);
+    if (!parsed) return undefined;
+    const id = await this.h.redis.get(keys.mapRunOfChildren(parsed.prefix));
+    if (!id) return undefined;
+    const executionArn = await this.h.redis.get(keys.mapRunExecution(id));
+    const run = executionArn ? await this.get(executionArn, id) : undefined;
+    if (!run || parsed.index >= run.counts.total) return undefined;
+    return { run, index: parsed.index };
+  }
+
+  /** Children's records by index (null: not started, or not kept). One round trip. */
+  async children(run: MapRunRecord, indexes: number[]): Promise<(StoredChild | null)[]> {
+    if (indexes.length === 0) return [];
+    const texts = await this.h.redis.hmget(keys.mapRunChildren(executionId(run.executionArn)), ...indexes.map((i) => childField(run.arn, i)));
+    return texts.map((t) => (t === null ? null : (JSON.parse(t) as StoredChild)));
   }
 }

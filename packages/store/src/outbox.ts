@@ -1,6 +1,7 @@
 import type { ActivityStore, QueuedTask } from './activities.js';
 import type { ExecutionStore } from './executions.js';
 import { executionId, keys } from './keys.js';
+import { childNamePrefixOf } from './map-runs.js';
 import type { Metrics } from './metrics.js';
 import type { StepJob, StepQueue } from './queue.js';
 import type { RedisHandle } from './redis.js';
@@ -24,7 +25,7 @@ export type Obligation =
   | { t: 'index'; m: string; n: string; s: number }
   /** The execution closed: it leaves the running index. */
   | { t: 'closed' }
-  /** A map run started: its id leads to this execution (DescribeMapRun finds it). */
+  /** A map run started: its id leads to this execution (DescribeMapRun finds it), and its children's name prefix to its id. */
   | { t: 'mapRun'; id: string }
   /** An asynchronous Express execution ended: its keys go (AWS keeps no history of it). */
   | { t: 'forget' };
@@ -114,7 +115,8 @@ export class Outbox {
       case 'closed':
         return this.leaveRunning(arn);
       case 'mapRun':
-        await handle.redis.set(keys.mapRunExecution(o.id), arn);
+        // Its children's names lead to it by their prefix (see core's map-children.ts).
+        await Promise.all([handle.redis.set(keys.mapRunExecution(o.id), arn), handle.redis.set(keys.mapRunOfChildren(childNamePrefixOf(o.id)), o.id)]);
         return;
       case 'forget':
         return this.forget(arn);

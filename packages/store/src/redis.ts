@@ -4,7 +4,7 @@ import type { RedisMode } from './config.js';
 
 /** Script name -> number of keys, read from the file name (`commitStep-2.lua`). */
 const SCRIPTS = [
-  'commitStep-6',
+  'commitStep-7',
   'createExecution-4',
   'startTask-2',
   'heartbeatTask-1',
@@ -24,7 +24,7 @@ const SCRIPTS = [
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v6';
+const SCRIPT_VERSION = 'v7';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

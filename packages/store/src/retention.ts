@@ -1,4 +1,5 @@
 import { executionIdOf, keys, machineOfExecutionIndex } from './keys.js';
+import { childNamePrefixOf } from './map-runs.js';
 import type { Metrics } from './metrics.js';
 import { scanKeys, type RedisHandle } from './redis.js';
 
@@ -97,7 +98,9 @@ export class RetentionSweeper {
     // Map runs are found by their own id too: those keys go before the hash that names them.
     const mapRuns = await redis.hkeys(keys.mapRuns(id));
     // One DEL each: every pointer has a hash tag of its own (a cluster refuses a cross-slot DEL).
-    await Promise.all(mapRuns.map((run) => redis.del(keys.mapRunExecution(run))));
+    await Promise.all(mapRuns.flatMap((run) => [redis.del(keys.mapRunExecution(run)), redis.del(keys.mapRunOfChildren(childNamePrefixOf(run)))]));
+    // The map runs' children go with them.
+    await redis.del(keys.mapRunChildren(id));
     await redis.del(keys.mapRuns(id));
     await redis.zrem(keys.stateMachineExecutions(machine), name);
     // The name started a new execution between the delete and this (names are free again once

@@ -21,6 +21,7 @@ import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
 import { redriveStatus } from './redrive.js';
+import { childEvents, childStateMachine, describeChild, findChild, listChildren } from './map-children.js';
 
 type Body = Record<string, unknown>;
 
@@ -86,6 +87,8 @@ export const outsideJobGuardMs = (ctx: ApiContext) => Math.min(10_000, ctx.confi
 
 export function describeExecution(ctx: ApiContext) {
   return async (body: Body) => {
+    const child = await findChild(ctx, str(body, 'executionArn'));
+    if (child) return describeChild(child);
     const rec = await requireExecution(ctx, str(body, 'executionArn'));
     // Read after write: once it shows closed, what the close obliges (its parent's notice, its
     // index entries) is done too, even if the closing process died before doing it.
@@ -117,6 +120,11 @@ export function describeExecution(ctx: ApiContext) {
 
 export function describeStateMachineForExecution(ctx: ApiContext) {
   return async (body: Body) => {
+    const child = await findChild(ctx, str(body, 'executionArn'));
+    if (child) {
+      const machine = childStateMachine(child, (await ctx.stateMachines.getDefinition(child.parent.definitionSha)) ?? '{}');
+      return { ...machine, loggingConfiguration: DEFAULT_LOGGING, tracingConfiguration: DEFAULT_TRACING };
+    }
     const rec = await requireExecution(ctx, str(body, 'executionArn'));
     const definition = (await ctx.stateMachines.getDefinition(rec.definitionSha)) ?? '';
     const sm = await ctx.stateMachines.get(arns(ctx).key(rec.stateMachineName));
@@ -155,9 +163,13 @@ export function stopExecution(ctx: ApiContext) {
 export function listExecutions(ctx: ApiContext) {
   return async (body: Body) => {
     const smArn = optStr(body, 'stateMachineArn');
+    const mapRunArn = optStr(body, 'mapRunArn');
+    if (smArn !== undefined && mapRunArn !== undefined) throw new ValidationException('1 validation error detected: Only one of StateMachine ARN or MapRun ARN can be provided');
+    if (mapRunArn !== undefined) return listChildren(ctx, body, mapRunArn);
     if (smArn === undefined) throw new ValidationException('1 validation error detected: Must provide a StateMachine ARN or MapRun ARN');
     const { smName, matches } = await listingTarget(ctx, smArn);
     const statusFilter = optStr(body, 'statusFilter');
+    if (statusFilter === 'PENDING_REDRIVE') throw new ValidationException('1 validation error detected: PENDING_REDRIVE status filter requires a MapRun ARN');
     const redriveFilter = optStr(body, 'redriveFilter');
     const redriven = (rec: ExecutionRecord) => redriveFilter === undefined || (redriveFilter === 'REDRIVEN') === rec.redriveCount > 0;
     const scope = `ListExecutions|${smArn}|${statusFilter ?? ''}|${redriveFilter ?? ''}`;
@@ -247,22 +259,27 @@ function listItem(rec: ExecutionRecord): Record<string, unknown> {
 export function getExecutionHistory(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'executionArn');
-    await requireExecution(ctx, arn);
+    // A map run's child keeps a summary history with its record; an execution, its own list.
+    const child = await findChild(ctx, arn);
+    const kept = child && childEvents(child).map((e) => JSON.stringify(e));
+    if (!kept) await requireExecution(ctx, arn);
+    const historyLength = async () => (kept ? kept.length : ctx.executions.historyLength(arn));
+    const historyRange = async (from: number, to: number) => (kept ? kept.slice(from, to + 1) : ctx.executions.historyRange(arn, from, to));
     const reverse = body.reverseOrder === true;
     const includeData = body.includeExecutionData !== false;
     const scope = `GetExecutionHistory|${arn}|${reverse}`;
     // The cursor is an absolute position in the history (for reverse order, the end of the next
     // page), so events appended by a running execution between pages shift nothing.
     const { offset, limit } = page(body, scope);
-    const total = await ctx.executions.historyLength(arn);
+    const total = await historyLength();
     let texts: string[];
     let next: number;
     if (reverse) {
       const end = body.nextToken === undefined ? total : offset;
-      texts = end > 0 ? (await ctx.executions.historyRange(arn, Math.max(0, end - limit), end - 1)).reverse() : [];
+      texts = end > 0 ? (await historyRange(Math.max(0, end - limit), end - 1)).reverse() : [];
       next = end - texts.length;
     } else {
-      texts = await ctx.executions.historyRange(arn, offset, offset + limit - 1);
+      texts = await historyRange(offset, offset + limit - 1);
       next = offset + texts.length;
     }
     const events = texts.map((t) => renderEvent(JSON.parse(t) as HistoryEvent, includeData));

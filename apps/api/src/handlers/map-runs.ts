@@ -1,17 +1,11 @@
-import { fanoutCounts, parseArnOf, ResourceNotFound, ValidationException, type MapRunCounts } from '@redstep/core';
+import { childStateMachineArn, fanoutCounts, ValidationException, type MapRunCounts } from '@redstep/core';
 import { frames, type MapRunRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
-import { arns, page, pageToken, str } from './common.js';
+import { page, pageToken, str } from './common.js';
 import { requireExecution } from './executions.js';
+import { requireMapRun } from './map-children.js';
 
 type Body = Record<string, unknown>;
-
-/** The state machine a map run's child executions run: `<stateMachineArn>/<label>`. */
-function childStateMachineArn(mapRunArn: string): string {
-  const prefix = mapRunArn.slice(0, mapRunArn.indexOf(':mapRun:'));
-  const rest = mapRunArn.slice(mapRunArn.indexOf(':mapRun:') + ':mapRun:'.length);
-  return `${prefix}:stateMachine:${rest.slice(0, rest.lastIndexOf(':'))}`;
-}
 
 export function listMapRuns(ctx: ApiContext) {
   return async (body: Body) => {
@@ -33,14 +27,6 @@ export function listMapRuns(ctx: ApiContext) {
     if (offset + limit < all.length) out.nextToken = pageToken(offset + limit, scope);
     return out;
   };
-}
-
-async function requireMapRun(ctx: ApiContext, arn: string): Promise<MapRunRecord> {
-  parseArnOf(arn, 'mapRun');
-  const executionArn = arns(ctx).owned(arn) ? await ctx.mapRuns.executionOf(arn) : undefined;
-  const rec = executionArn && (await ctx.mapRuns.get(executionArn, arn));
-  if (!rec) throw new ResourceNotFound(`Resource not found: '${arn}'`, arn);
-  return rec;
 }
 
 /** A running map run's counts come from its Map in the execution's cursor; a closed one's were kept. */

@@ -1,6 +1,7 @@
 import type { EvaluationLimits } from '../bounded/budget.js';
 import type { StateMachineDefinition } from '../asl/types.js';
 import type { ObjectStore } from './s3/object-store.js';
+import type { MapRunChild } from './map-children.js';
 
 /** What an execution is, independent of where it is stored. Times are epoch milliseconds. */
 export interface ExecutionInfo {
@@ -101,6 +102,12 @@ export interface Fanout {
   errors?: Record<string, { error?: string; cause?: string }>;
   /** Children a redrive resumes from these cursors before any child from `next` starts. */
   redo?: Record<string, Cursor>;
+  /**
+   * A distributed Map's children that started and have not succeeded (running, failed, aborted),
+   * by index: when each first started (`a`), how often it was redriven (`r`) and when last (`d`).
+   * A child's record keeps its first start across redrives, as on AWS.
+   */
+  children?: Record<string, { a: number; r?: number; d?: number }>;
   /** A distributed Map's map run; `redriven` until the redriven run records MapRunRedriven. */
   mapRun?: { arn: string; redriveCount: number; redriven?: boolean };
 }
@@ -190,6 +197,8 @@ export interface StepOptions {
   mapRunLimits?: (mapRunArn: string) => MapRunLimits | undefined;
   /** Told when a map run starts, is redriven or closes, so the worker can keep the Map Run resource. */
   onMapRun?: (update: MapRunUpdate) => void;
+  /** Told when a Distributed Map's STANDARD child starts waiting, ends or is aborted, so the worker keeps its record. */
+  onMapRunChild?: (child: MapRunChild) => void;
   /** S3 for a Distributed Map's ItemReader and ResultWriter; absent: they fail at once. */
   objectStore?: ObjectStore;
 }

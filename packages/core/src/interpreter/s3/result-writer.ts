@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mapRunChildName } from '../map-children.js';
 import type { MapState } from '../../asl/types.js';
 import { StatesError } from '../../errors.js';
 import type { StateContext } from '../states/state-context.js';
@@ -66,7 +67,7 @@ export function childRecord(child: ChildOutcome, run: RunInfo): Record<string, u
   const at = run.mapRunArn.indexOf(':mapRun:');
   const prefix = run.mapRunArn.slice(0, at);
   const path = run.mapRunArn.slice(at + ':mapRun:'.length, run.mapRunArn.lastIndexOf(':'));
-  const name = derivedUuid(`${run.mapRunArn}#${child.index}`);
+  const name = mapRunChildName(run.mapRunArn, child.index);
   const record: Record<string, unknown> = {
     ExecutionArn: `${prefix}:execution:${path}:${name}`,
     Input: JSON.stringify(child.input),

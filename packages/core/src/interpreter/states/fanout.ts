@@ -5,6 +5,7 @@
  * through this state). The parent continues when the last child is done: the join is the `done`
  * counter, committed under the execution's fence like everything else.
  */
+import type { MapRunChild } from '../map-children.js';
 import type { Cursor, Fanout, MapRunCounts, Wake } from '../types.js';
 import type { FrameResult, Outcome, Scope, StateContext } from './state-context.js';
 
@@ -15,6 +16,8 @@ export interface FanoutSpec {
   /** A distributed Map's children are executions of their own: no events in this history. */
   silent: boolean;
   outerVariables: Record<string, unknown> | undefined;
+  /** A distributed Map whose children are STANDARD executions: each keeps a record (`batched`: inputs are ItemBatcher batches). */
+  records?: { batched: boolean };
 }
 
 export type FanoutProgress =
@@ -29,22 +32,39 @@ export const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThresho
 /** Advances the children: the woken one first, then new ones while concurrency and budget allow. */
 export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: Fanout): Promise<FanoutProgress> {
   const f: Fanout = { ...fanout, results: [...fanout.results], running: { ...fanout.running } };
+  if (fanout.children) f.children = { ...fanout.children };
   const name = sc.cursor.state;
   const childInput = (index: number) => (spec.kind === 'Map' ? f.inputs[index] : f.inputs[0]);
   let failure: { error?: string; cause?: string } | undefined;
+  const record = childRecorder(sc, spec, f, childInput);
 
-  const settle = (index: number, result: FrameResult) => {
+  // `f.children` is this step's own copy: entries change in place (a copy per child would cost
+  // the square of the children waiting or failed). A child that ends as it starts needs none.
+  const track = (index: number) => {
+    if (!spec.records) return;
+    f.children ??= {};
+    f.children[index] ??= { a: sc.now };
+  };
+  const settle = (index: number, result: FrameResult, started: boolean) => {
     if (result.kind === 'suspended') {
       f.running[index] = result.cursor;
+      if (started) {
+        track(index);
+        record(index, { status: 'RUNNING' });
+      }
       return;
     }
     delete f.running[index];
     if (result.kind === 'end') {
+      record(index, { status: 'SUCCEEDED', stop: sc.now, output: result.output });
+      if (f.children) delete f.children[index];
       f.results[index] = result.output;
       f.done++;
       if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationSucceeded', { mapIterationSucceededEventDetails: { index, name } });
       return;
     }
+    track(index);
+    record(index, { status: 'FAILED', stop: sc.now, ...defined({ error: result.error, cause: result.cause }) });
     f.failed++;
     f.done++;
     f.results[index] = null;
@@ -61,7 +81,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     // A wake for a child that no longer runs is stale (the fan-out was retried or failed).
     if (child) {
       const wake = { ...sc.wake, path: woken.slice(1) } as Wake;
-      settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], { silent: spec.silent }));
+      settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], { silent: spec.silent }), false);
     }
   }
 
@@ -76,24 +96,53 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
       const { [redone]: _taken, ...rest } = f.redo!;
       f.redo = rest;
       if (Object.keys(rest).length === 0) delete f.redo;
+      if (spec.records) {
+        // A child a redrive runs again keeps its first start and counts the redrive.
+        f.children ??= {};
+        const known = f.children[redone] ?? { a: sc.now };
+        f.children[redone] = { ...known, r: (known.r ?? 0) + 1, d: sc.now };
+      }
     } else {
       index = f.next++;
       cursor = sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables);
     }
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
-    settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }));
+    settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }), true);
   }
 
+  if (f.children && Object.keys(f.children).length === 0) delete f.children;
   if (failure) {
     // The other children stop where they are; their pending wakes find them gone.
     if (spec.kind === 'Map' && !spec.silent) {
       for (const index of Object.keys(f.running)) sc.recorder.add('MapIterationAborted', { mapIterationAbortedEventDetails: { index: Number(index), name } });
     }
+    for (const index of Object.keys(f.running)) record(Number(index), { status: 'ABORTED', stop: sc.now });
     return { kind: 'failed', ...failure, fanout: f };
   }
   if (f.done === f.total) return { kind: 'done', results: f.results, failed: f.failed, fanout: f };
   // Stopped by the budget rather than by MaxConcurrency: the state must come back for the rest.
   return { kind: 'waiting', fanout: f, more: hasMore(f) && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
+}
+
+type ChildReport = Pick<MapRunChild, 'status'> & Partial<Pick<MapRunChild, 'stop' | 'output' | 'error' | 'cause'>>;
+
+/**
+ * Reports a distributed Map's child to the worker (which keeps its record): a no-op unless the
+ * Map's children are STANDARD executions. Until the child succeeds, its start and redrives
+ * stay in `f.children`.
+ */
+function childRecorder(sc: StateContext, spec: FanoutSpec, f: Fanout, childInput: (index: number) => unknown): (index: number, report: ChildReport) => void {
+  const onChild = sc.options.onMapRunChild;
+  if (!spec.records || !onChild || !f.mapRun) return () => {};
+  const batched = spec.records.batched;
+  return (index, report) => {
+    const known = f.children?.[String(index)];
+    const input = childInput(index);
+    const child: MapRunChild = { mapRunArn: f.mapRun!.arn, index, start: known?.a ?? sc.now, input, redriveCount: known?.r ?? 0, ...report };
+    if (known?.d !== undefined) child.redriveDate = known.d;
+    if (batched) child.items = Array.isArray((input as { Items?: unknown })?.Items) ? (input as { Items: unknown[] }).Items.length : 1;
+    onChild(child);
+  };
 }
 
 /** Children left to start: new ones, or ones a redrive resumes. */

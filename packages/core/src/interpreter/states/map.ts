@@ -60,6 +60,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
     scopeOf: () => scope,
     silent: distributed,
     outerVariables: nestedScope(sc.cursor, distributed),
+    ...(distributed && processor.ProcessorConfig?.ExecutionType !== 'EXPRESS' && { records: { batched: state.ItemBatcher !== undefined } }),
   }, fanout);
   switch (progress.kind) {
     case 'done': {

@@ -1,6 +1,6 @@
 --[[
   Commits one step of an execution with everything it obliges (DESIGN.md rule 1): appends its
-  history events, replaces its cursor, updates its record and map runs, and writes its
+  history events, replaces its cursor, updates its record, map runs and map run children, and writes its
   obligations (jobs, activity tasks, a parent's notice, children to stop, index entries) to
   the execution's outbox, all only if nobody committed since the caller read it (the fence).
 
@@ -10,15 +10,17 @@
   KEYS[4] outbox hash (obligation id -> obligation JSON)
   KEYS[5] map runs hash
   KEYS[6] map run limits hash
+  KEYS[7] map run children hash (a Distributed Map's child records, `<mapRunId13>:<index>` -> JSON)
   ARGV[1] expected sequence (history length the caller read)
   ARGV[2] expected version (commits the caller read; a step may add no event, so the sequence
           alone cannot fence concurrent steps of one execution)
   ARGV[3] this commit's id: a re-sent command whose answer was lost finds it and answers 2
   ARGV[4] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
           it (an abort or a timeout: the frames stay for a redrive)
-  then five counted sections, each a count followed by its values:
+  then six counted sections, each a count followed by its values:
     events (JSON), fields to delete, field/value pairs to set, obligation id/JSON pairs,
-    map run id/JSON pairs; then the map run ARNs whose limits go (the rest of ARGV)
+    map run id/JSON pairs, child field/JSON pairs; then the map run ARNs whose limits go (the
+    rest of ARGV)
 
   Returns  1 committed
            2 this commit was made before (a replay: its obligations are in the outbox)
@@ -41,13 +43,14 @@ elseif ARGV[4] ~= '=' then
 end
 
 -- Each section: ARGV[i] = count, then the values. Lua's unpack() refuses a few thousand
--- values at once (a large Map step), so long runs go in chunks.
+-- values at once (a large Map step), so long runs go in chunks of whole entries (a chunk of
+-- field/value pairs that split a pair would make HSET fail half-way through the commit).
 local i = 5
 local function section(apply, per)
   local n = tonumber(ARGV[i]) * per
   local first, last = i + 1, i + n
   while first <= last do
-    local upto = math.min(first + 999 * per, last)
+    local upto = math.min(first + 1000 * per - 1, last)
     apply(first, upto)
     first = upto + 1
   end
@@ -58,6 +61,7 @@ section(function(a, b) redis.call('HDEL', KEYS[1], unpack(ARGV, a, b)) end, 1)
 section(function(a, b) redis.call('HSET', KEYS[1], unpack(ARGV, a, b)) end, 2)
 section(function(a, b) redis.call('HSET', KEYS[4], unpack(ARGV, a, b)) end, 2)
 section(function(a, b) redis.call('HSET', KEYS[5], unpack(ARGV, a, b)) end, 2)
+section(function(a, b) redis.call('HSET', KEYS[7], unpack(ARGV, a, b)) end, 2)
 if i <= #ARGV then
   redis.call('HDEL', KEYS[6], unpack(ARGV, i, #ARGV))
 end

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { StateMachineDefinition } from '../asl/types.js';
+import { testExecution } from './execution.test-support.js';
+import {
+  childExecutionArn,
+  childHistory,
+  childStateMachineArn,
+  encodeChild,
+  mapRunChildName,
+  mapRunLabelOf,
+  parseMapRunChildName,
+  viewChild,
+  type MapRunChild,
+} from './map-children.js';
+import { redriveCursor } from './redrive.js';
+import { step } from './step.js';
+import type { Cursor, Wake } from './types.js';
+
+const RUN = 'arn:aws:states:us-east-1:123456789012:mapRun:orders/Fan:0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d';
+
+describe('map run children: names and ARNs', () => {
+  it('names are UUID-shaped, distinct, and read back to their map run prefix and index', () => {
+    const names = [0, 1, 2, 9_999, 2 ** 40].map((i) => mapRunChildName(RUN, i));
+    expect(new Set(names).size).toBe(names.length);
+    for (const [k, i] of [0, 1, 2, 9_999, 2 ** 40].entries()) {
+      expect(names[k]).toMatch(/^0a1b2c3d-4e5f-4a6b-8c7d-[0-9a-f]{12}$/);
+      expect(parseMapRunChildName(names[k]!)).toEqual({ prefix: '0a1b2c3d-4e5f-4a6b-8c7d', index: i });
+    }
+    expect(parseMapRunChildName('not-a-child')).toBeUndefined();
+  });
+
+  it('child ARNs carry the machine and the map run label; the child machine is `<machine>/<label>`', () => {
+    expect(childExecutionArn(RUN, 3)).toBe(`arn:aws:states:us-east-1:123456789012:execution:orders/Fan:${mapRunChildName(RUN, 3)}`);
+    expect(childStateMachineArn(RUN)).toBe('arn:aws:states:us-east-1:123456789012:stateMachine:orders/Fan');
+    expect(mapRunLabelOf(RUN)).toBe('Fan');
+  });
+});
+
+describe('map run children: records and views', () => {
+  const child: MapRunChild = { mapRunArn: RUN, index: 0, status: 'RUNNING', start: 1000, input: { n: 1 }, redriveCount: 0 };
+
+  it('a record keeps only what is set, with values as JSON (not text)', () => {
+    expect(encodeChild(child, 900)).toEqual({ s: 'R', a: 100, i: { n: 1 } });
+    // A child that stopped when it started keeps one time.
+    expect(encodeChild({ ...child, status: 'SUCCEEDED', stop: 1000, output: 2 }, 900)).toEqual({ s: 'S', a: 100, i: { n: 1 }, o: 2 });
+    expect(encodeChild({ ...child, status: 'FAILED', stop: 2000, error: 'E', cause: 'C', redriveCount: 1, redriveDate: 1500, items: 3 }, 0)).toEqual({
+      s: 'F',
+      a: 1000,
+      z: 2000,
+      i: { n: 1 },
+      e: 'E',
+      c: 'C',
+      r: 1,
+      d: 1500,
+      n: 3,
+    });
+  });
+
+  it('a running child of a closed parent shows ABORTED at the parent stop', () => {
+    const stored = encodeChild(child, 900);
+    expect(viewChild(stored, { status: 'RUNNING', startDate: 900 })).toMatchObject({ status: 'RUNNING', start: 1000, itemCount: 1, input: '{"n":1}' });
+    expect(viewChild(stored, { status: 'ABORTED', startDate: 900, stopDate: 5000 })).toMatchObject({ status: 'ABORTED', stop: 5000 });
+  });
+
+  it('the history: started, redriven, and how it ended', () => {
+    const view = viewChild(encodeChild({ ...child, status: 'SUCCEEDED', stop: 3000, output: { v: 2 }, redriveCount: 1, redriveDate: 2000 }, 500), {
+      status: 'SUCCEEDED',
+      startDate: 500,
+    });
+    const events = childHistory(view, { roleArn: 'arn:aws:iam::123456789012:role/r' });
+    expect(events.map((e) => [e.id, e.previousEventId, e.type, e.timestamp])).toEqual([
+      [1, 0, 'ExecutionStarted', 1000],
+      [2, 1, 'ExecutionRedriven', 2000],
+      [3, 2, 'ExecutionSucceeded', 3000],
+    ]);
+    expect(events[2]!.executionSucceededEventDetails).toEqual({ output: '{"v":2}', outputDetails: { truncated: false } });
+  });
+});
+
+const distributed = (executionType: 'STANDARD' | 'EXPRESS', waits = false): StateMachineDefinition => ({
+  StartAt: 'M',
+  States: {
+    M: {
+      Type: 'Map',
+      ToleratedFailureCount: 5,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: executionType },
+        StartAt: 'C',
+        States: {
+          C: { Type: 'Choice', Choices: [{ Variable: '$', NumericLessThan: 3, Next: waits ? 'W' : 'P' }] },
+          W: { Type: 'Wait', Seconds: 1, Next: 'P' },
+          P: { Type: 'Pass', End: true },
+        },
+      },
+      End: true,
+    },
+  },
+});
+
+async function run(definition: StateMachineDefinition, input: unknown, wake: Wake = { kind: 'start' }, cursor?: Cursor, now = 1000) {
+  const children: MapRunChild[] = [];
+  const base = { definition, execution: testExecution(input), lastEventId: 1, wake, now };
+  const result = await step(cursor ? { ...base, cursor } : base, { newToken: () => 't', onMapRunChild: (c) => children.push(c) });
+  return { result, children };
+}
+
+describe('map run children: what the interpreter reports', () => {
+  it('STANDARD children report how they end, once each; EXPRESS ones report nothing', async () => {
+    const { result, children } = await run(distributed('STANDARD'), [1, 2, 3, 4]);
+    expect(result.closing?.status).toBe('SUCCEEDED');
+    expect(children.map((c) => [c.index, c.status, c.start, c.stop])).toEqual([
+      [0, 'SUCCEEDED', 1000, 1000],
+      [1, 'SUCCEEDED', 1000, 1000],
+      [2, 'FAILED', 1000, 1000],
+      [3, 'FAILED', 1000, 1000],
+    ]);
+    expect(children[2]).toMatchObject({ error: 'States.NoChoiceMatched', input: 3 });
+    expect(children[0]).toMatchObject({ output: 1, input: 1 });
+    expect((await run(distributed('EXPRESS'), [1, 2, 3])).children).toEqual([]);
+  });
+
+  it('a child that waits reports RUNNING, then ends with its first start; a redriven one counts the redrive', async () => {
+    const def = distributed('STANDARD', true);
+    const first = await run(def, [1, 5]);
+    expect(first.children.map((c) => [c.index, c.status])).toEqual([
+      [0, 'RUNNING'],
+      [1, 'FAILED'],
+    ]);
+    const second = await run(def, [1, 5], { kind: 'timer', path: [0] }, first.result.cursor, 2000);
+    expect(second.children.map((c) => [c.index, c.status, c.start, c.stop])).toEqual([[0, 'SUCCEEDED', 1000, 2000]]);
+    // The Map tolerates the failure: a failed Map would be redriven; make one fail instead.
+    const strict: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, ToleratedFailureCount: 0 } as never } };
+    const failed = await run(strict, [5]);
+    expect(failed.result.closing?.status).toBe('FAILED');
+    const redriven = await run(strict, [5], { kind: 'start' }, redriveCursor(failed.result.failedCursor!), 3000);
+    expect(redriven.children).toEqual([expect.objectContaining({ index: 0, status: 'FAILED', start: 1000, stop: 3000, redriveCount: 1, redriveDate: 3000 })]);
+  });
+});
