@@ -1,5 +1,5 @@
 /** An execution's Distributed Map runs, each with its counts and its child executions (paged). */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api.js';
 import { ErrorNote, Link, StatusBadge, formatDate, useLoad } from '../ui.js';
 
@@ -40,6 +40,8 @@ interface ChildItem {
 
 const CHILD_STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const PAGE = 20;
+/** How often a running map run's counts are read again. */
+const POLL_MS = 2000;
 
 /** The label part of a map run ARN (`...:mapRun:<machine>/<label>:<id>`), for headings. */
 export function mapRunLabel(mapRunArn: string): string {
@@ -133,6 +135,12 @@ export function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refr
 /** One map run: its status, counts and children; `linked` names it with a link to its own page. */
 export function MapRun({ mapRunArn, refresh, linked = true }: { mapRunArn: string; refresh: unknown; linked?: boolean }) {
   const detail = useLoad(() => call<MapRunDescription>('DescribeMapRun', { mapRunArn }), [mapRunArn, refresh]);
+  // Read again while it runs; each answer arms the next reading, an error stops it.
+  useEffect(() => {
+    if (detail.data?.status !== 'RUNNING') return undefined;
+    const timer = setTimeout(detail.reload, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [detail.data]);
   const c = detail.data?.executionCounts;
   const name = mapRunArn.split(':').slice(-2).join(':');
   return (
@@ -144,7 +152,8 @@ export function MapRun({ mapRunArn, refresh, linked = true }: { mapRunArn: strin
           <StatusBadge status={detail.data.status} /> {c ? `${c.succeeded} succeeded, ${c.failed} failed, ${c.running} running, ${c.pending} pending, ${c.aborted} aborted, ${c.timedOut} timed out of ${c.total}` : ''} · started {formatDate(detail.data.startDate)}
         </p>
       ) : null}
-      <MapRunChildren mapRunArn={mapRunArn} refresh={detail.data?.status} />
+      {/* The children page is read again when the counts move (so while the run runs). */}
+      <MapRunChildren mapRunArn={mapRunArn} refresh={detail.data ? `${detail.data.status} ${JSON.stringify(c)}` : undefined} />
     </div>
   );
 }

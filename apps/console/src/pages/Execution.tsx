@@ -218,6 +218,8 @@ export function Execution({ arn }: { arn: string }) {
   const reading: HistoryReading = useMemo(() => readHistory(live.events, desc?.status ?? 'RUNNING'), [live.events, desc?.status]);
   // RedStep keeps a map run child's start and end, not the states it ran (they would multiply a
   // large Map's history by its items): its graph is then drawn with every state unrecorded.
+  // Map Runs are listed again when the execution's status changes or a map run starts.
+  const mapRunsStarted = useMemo(() => live.events.reduce((n, e) => (e.type === 'MapRunStarted' ? n + 1 : n), 0), [live.events]);
   const unrecorded = desc?.mapRunArn !== undefined && !live.events.some((e) => e.type.endsWith('StateEntered'));
   const [picks, setPicks] = useState<ReadonlyMap<string, number>>(new Map());
   const [selected, setSelected] = useState<string>();
@@ -343,7 +345,7 @@ export function Execution({ arn }: { arn: string }) {
           )}
         </section>
       ) : null}
-      {desc && desc.mapRunArn === undefined ? <MapRuns executionArn={arn} refresh={desc.status} /> : null}
+      {desc && desc.mapRunArn === undefined ? <MapRuns executionArn={arn} refresh={`${desc.status} ${mapRunsStarted}`} /> : null}
       <EventTable events={live.events} only={only} onClearOnly={() => setOnly(undefined)} />
     </main>
   );
