@@ -264,6 +264,49 @@ describe('console', () => {
     expect(new URL(page.url()).pathname).toBe(`/console/executions/${x.executionArn}`);
   });
 
+  test("a Map Run's child executions page Newer and Older, 20 at a time, on its own page", async () => {
+    page = await openPage(browser, errors);
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, ResultPath: null, End: true },
+      },
+    };
+    const m = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('console-fan'), definition: JSON.stringify(definition), roleArn: ROLE_ARN }));
+    const x = await sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input: JSON.stringify(Array.from({ length: 45 }, (_, i) => i)) }));
+    await page.goto(`${api.endpoint}/console/executions/${x.executionArn}`);
+    await page.locator('.page-head .badge', { hasText: 'SUCCEEDED' }).waitFor(SHOWN);
+    const runs = page.getByRole('region', { name: 'Map runs' });
+    await expectText(runs, '45 succeeded, 0 failed');
+    await runs.getByRole('heading').getByRole('link').click();
+    await page.locator('h1', { hasText: 'Map Run Fan' }).waitFor(SHOWN);
+    const rows = page.getByRole('table', { name: 'Child executions' }).locator('tbody tr[data-arn]');
+    const pager = page.locator('.map-run-children .pager');
+    const older = pager.getByRole('button', { name: 'Older →' });
+    const newer = pager.getByRole('button', { name: 'Newer' });
+    /** The rows of the page the pager names, once they have replaced the page before. */
+    const readPage = async (n: number, before: string[]) => {
+      await expectText(pager, `Page ${n}`);
+      if (before.length > 0) await rows.and(page.locator(`[data-arn="${before[0]}"]`)).waitFor({ state: 'detached', ...SHOWN });
+      await rows.first().waitFor(SHOWN);
+      return rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-arn')!));
+    };
+    const first = await readPage(1, []);
+    expect(first).toHaveLength(20);
+    expect(await newer.isDisabled()).toBe(true);
+    await older.click();
+    const second = await readPage(2, first);
+    await older.click();
+    const third = await readPage(3, second);
+    expect([second.length, third.length]).toEqual([20, 5]);
+    await older.waitFor(SHOWN);
+    expect(await older.isDisabled()).toBe(true);
+    expect(new Set([...first, ...second, ...third]).size).toBe(45);
+    expect(await rows.evaluateAll((els) => els.every((e) => e.getAttribute('data-status') === 'SUCCEEDED'))).toBe(true);
+    await newer.click();
+    expect(await readPage(2, third)).toEqual(second);
+  });
+
   test('the state machines page counts the RUNNING executions of each machine', async () => {
     page = await openPage(browser, errors);
     const { definition } = await activityMachine('count');
