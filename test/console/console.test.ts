@@ -250,9 +250,11 @@ describe('console', () => {
     // The api keeps a child's start and end, not the states it ran: each is drawn unrecorded.
     for (const name of ['CheckDISTRIBUTED', 'OkDISTRIBUTED', 'BadDISTRIBUTED']) await expectStatus(name, 'unrecorded');
     await page.getByTestId('states-unrecorded').waitFor(SHOWN);
+    expect(JSON.parse(await page.locator('.side pre.code').first().innerText())).toBe(2);
+    await state('BadDISTRIBUTED').click();
+    await expectText(page.getByTestId('step-status'), 'unrecorded');
     expect(await state('Fleet').count()).toBe(0);
     await expectText(page.getByTestId('execution-error'), 'Two');
-    expect(JSON.parse(await page.locator('.side pre.code').first().innerText())).toBe(2);
 
     // Up to the map run's own page (every child listed there too), then to the parent execution.
     await page.getByTestId('map-run').getByRole('link').click();

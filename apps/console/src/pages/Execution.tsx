@@ -324,7 +324,7 @@ export function Execution({ arn }: { arn: string }) {
             />
             <aside class="side panel">
               {selected && selectedDef ? (
-                <Inspector name={selected} def={selectedDef} record={recordOf(selected)} queryLanguage={ok.queryLanguage} onShowEvents={(r) => setOnly({ label: `${r.name}${r.scope ? ` in ${r.scope}` : ''}`, ids: new Set(r.eventIds) })} />
+                <Inspector name={selected} def={selectedDef} record={recordOf(selected)} queryLanguage={ok.queryLanguage} unrecorded={unrecorded} onShowEvents={(r) => setOnly({ label: `${r.name}${r.scope ? ` in ${r.scope}` : ''}`, ids: new Set(r.eventIds) })} />
               ) : (
                 <>
                   <h3>Execution input</h3>
