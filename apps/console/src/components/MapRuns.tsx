@@ -43,15 +43,6 @@ const PAGE = 20;
 /** How often a running map run's counts are read again. */
 const POLL_MS = 2000;
 
-/** The label part of a map run ARN (`...:mapRun:<machine>/<label>:<id>`), for headings. */
-export function mapRunLabel(mapRunArn: string): string {
-  const rest = mapRunArn.split(':').slice(6).join(':');
-  const slash = rest.indexOf('/');
-  const label = slash < 0 ? rest : rest.slice(slash + 1);
-  const colon = label.lastIndexOf(':');
-  return (colon < 0 ? label : label.slice(0, colon)) || mapRunArn;
-}
-
 /** A map run's child executions (ListExecutions by mapRunArn): a status filter and Newer/Older pages. */
 export function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refresh: unknown }) {
   const [status, setStatus] = useState('');

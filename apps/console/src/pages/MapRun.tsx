@@ -1,14 +1,9 @@
 /** `/console/map-runs/<arn>`: one Distributed Map run, its counts and its child executions. */
 import type { ComponentChildren } from 'preact';
 import { call } from '../api.js';
-import { MapRun, mapRunLabel, type MapRunDescription } from '../components/MapRuns.js';
+import { machineOfExecution, mapRunLabel } from '../arns.js';
+import { MapRun, type MapRunDescription } from '../components/MapRuns.js';
 import { ErrorNote, Link, arnName, useLoad } from '../ui.js';
-
-/** The state machine an execution ARN (`...:execution:<machine>:<name>`) belongs to. */
-export function machineOfExecution(executionArn: string): string {
-  const parts = executionArn.split(':');
-  return `${parts.slice(0, 5).join(':')}:stateMachine:${parts[6] ?? ''}`;
-}
 
 /** State machines / machine / parent execution / Map Run, then `children` (the child's name). */
 export function MapRunCrumbs({ mapRunArn, parentArn, children }: { mapRunArn: string; parentArn: string | undefined; children?: ComponentChildren }) {
