@@ -57,7 +57,7 @@ export function MapRunPage({ arn }: { arn: string }) {
         </dl>
       </header>
       <ErrorNote error={error} />
-      {error ? null : <MapRun mapRunArn={arn} refresh={parentArn} linked={false} />}
+      {error ? null : <MapRun mapRunArn={arn} refresh={0} linked={false} />}
     </main>
   );
 }
