@@ -199,7 +199,7 @@ describe('console', () => {
     await expectText(page.locator('.facts'), 'Redriven');
   });
 
-  test('a Map shows one iteration at a time, picked in the picker; a Distributed Map shows its Map Run', async () => {
+  test('a Map shows one iteration at a time, picked in the picker; a Distributed Map shows its Map Run and child executions', async () => {
     page = await openPage(browser, errors);
     const processor = (mode: string) => ({
       ProcessorConfig: mode === 'DISTRIBUTED' ? { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } : { Mode: 'INLINE' },
@@ -231,10 +231,82 @@ describe('console', () => {
     await expectStatus('OkINLINE', 'succeeded');
     await expectStatus('BadINLINE', 'not-run');
 
-    // The Distributed Map: its Map Run, with what its iterations did.
+    // The Distributed Map: its Map Run, with what its iterations did, and its child executions.
     await expectStatus('Fleet', 'succeeded');
     const runs = page.getByRole('region', { name: 'Map runs' });
     await expectText(runs, '2 succeeded, 1 failed');
+    const children = runs.getByRole('table', { name: 'Child executions' }).locator('tbody tr[data-arn]');
+    await children.filter({ has: page.locator('.badge', { hasText: 'FAILED' }) }).waitFor(SHOWN);
+    expect(await children.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')).sort())).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(await runs.getByRole('button', { name: 'Older →' }).isDisabled()).toBe(true);
+    // Filtered by status: only the failed child (item 2) is left.
+    await runs.getByLabel('Child status filter').selectOption('FAILED');
+    await children.filter({ has: page.locator('.badge', { hasText: 'SUCCEEDED' }) }).first().waitFor({ state: 'detached', ...SHOWN });
+    expect(await children.count()).toBe(1);
+
+    // The failed child: its graph is the Map's ItemProcessor (and nothing else), with links up to its parent and map run.
+    await children.getByRole('link').click();
+    await page.locator('.page-head .badge', { hasText: 'FAILED' }).waitFor(SHOWN);
+    // The api keeps a child's start and end, not the states it ran: each is drawn unrecorded.
+    for (const name of ['CheckDISTRIBUTED', 'OkDISTRIBUTED', 'BadDISTRIBUTED']) await expectStatus(name, 'unrecorded');
+    await page.getByTestId('states-unrecorded').waitFor(SHOWN);
+    expect(JSON.parse(await page.locator('.side pre.code').first().innerText())).toBe(2);
+    await state('BadDISTRIBUTED').click();
+    await expectText(page.getByTestId('step-status'), 'unrecorded');
+    expect(await state('Fleet').count()).toBe(0);
+    await expectText(page.getByTestId('execution-error'), 'Two');
+
+    // Up to the map run's own page (every child listed there too), then to the parent execution.
+    await page.getByTestId('map-run').getByRole('link').click();
+    await page.locator('h1', { hasText: 'Map Run Fleet' }).waitFor(SHOWN);
+    await expectText(page.locator('.map-run-counts'), '2 succeeded, 1 failed');
+    await page.getByRole('table', { name: 'Child executions' }).locator('tbody tr[data-arn]').nth(2).waitFor(SHOWN);
+    await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: x.executionArn!.split(':').pop()! }).click();
+    await expectStatus('Fleet', 'succeeded');
+    expect(new URL(page.url()).pathname).toBe(`/console/executions/${x.executionArn}`);
+  });
+
+  test("a Map Run's child executions page Newer and Older, 20 at a time, on its own page", async () => {
+    page = await openPage(browser, errors);
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: { Type: 'Map', ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, ResultPath: null, End: true },
+      },
+    };
+    const m = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('console-fan'), definition: JSON.stringify(definition), roleArn: ROLE_ARN }));
+    const x = await sfn.send(new StartExecutionCommand({ stateMachineArn: m.stateMachineArn, input: JSON.stringify(Array.from({ length: 45 }, (_, i) => i)) }));
+    await page.goto(`${api.endpoint}/console/executions/${x.executionArn}`);
+    await page.locator('.page-head .badge', { hasText: 'SUCCEEDED' }).waitFor(SHOWN);
+    const runs = page.getByRole('region', { name: 'Map runs' });
+    await expectText(runs, '45 succeeded, 0 failed');
+    await runs.getByRole('heading').getByRole('link').click();
+    await page.locator('h1', { hasText: 'Map Run Fan' }).waitFor(SHOWN);
+    const rows = page.getByRole('table', { name: 'Child executions' }).locator('tbody tr[data-arn]');
+    const pager = page.locator('.map-run-children .pager');
+    const older = pager.getByRole('button', { name: 'Older →' });
+    const newer = pager.getByRole('button', { name: 'Newer' });
+    /** The rows of the page the pager names, once they have replaced the page before. */
+    const readPage = async (n: number, before: string[]) => {
+      await expectText(pager, `Page ${n}`);
+      if (before.length > 0) await rows.and(page.locator(`[data-arn="${before[0]}"]`)).waitFor({ state: 'detached', ...SHOWN });
+      await rows.first().waitFor(SHOWN);
+      return rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-arn')!));
+    };
+    const first = await readPage(1, []);
+    expect(first).toHaveLength(20);
+    expect(await newer.isDisabled()).toBe(true);
+    await older.click();
+    const second = await readPage(2, first);
+    await older.click();
+    const third = await readPage(3, second);
+    expect([second.length, third.length]).toEqual([20, 5]);
+    await older.waitFor(SHOWN);
+    expect(await older.isDisabled()).toBe(true);
+    expect(new Set([...first, ...second, ...third]).size).toBe(45);
+    expect(await rows.evaluateAll((els) => els.every((e) => e.getAttribute('data-status') === 'SUCCEEDED'))).toBe(true);
+    await newer.click();
+    expect(await readPage(2, third)).toEqual(second);
   });
 
   test('the state machines page counts the RUNNING executions of each machine', async () => {

@@ -5,6 +5,7 @@ import { loadCredentials, saveCredentials, whenAuthNeeded, type ApiError, type C
 import { Activity } from './pages/Activity.js';
 import { Execution } from './pages/Execution.js';
 import { Home } from './pages/Home.js';
+import { MapRunPage } from './pages/MapRun.js';
 import { StateMachine } from './pages/StateMachine.js';
 import { parseRoute } from './router.js';
 import { Link, useLocation } from './ui.js';
@@ -95,6 +96,9 @@ function App() {
       break;
     case 'execution':
       page = <Execution key={key} arn={route.arn} />;
+      break;
+    case 'map-run':
+      page = <MapRunPage key={key} arn={route.arn} />;
       break;
     case 'activity':
       page = <Activity key={key} arn={route.arn} />;

@@ -21,8 +21,11 @@ describe('routes', () => {
     expect(parseRoute('/console/executions/').page).toBe('not-found');
   });
 
-  test('a Map Run ARN (with a slash) survives the round trip', () => {
+  test('a Map Run ARN (with a slash) and a child execution ARN survive the round trip', () => {
     const run = 'arn:aws:states:us-east-1:123456789012:mapRun:orders/Fan:0b8c';
-    expect(parseRoute(pathOf({ page: 'execution', arn: run }))).toEqual({ page: 'execution', arn: run });
+    expect(pathOf({ page: 'map-run', arn: run })).toBe(`/console/map-runs/${run}`);
+    expect(parseRoute(pathOf({ page: 'map-run', arn: run }))).toEqual({ page: 'map-run', arn: run });
+    const child = 'arn:aws:states:us-east-1:123456789012:execution:orders/Fan:0b8c1d2e-000000000003';
+    expect(parseRoute(pathOf({ page: 'execution', arn: child }))).toEqual({ page: 'execution', arn: child });
   });
 });

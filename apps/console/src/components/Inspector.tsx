@@ -8,10 +8,12 @@ export interface InspectorProps {
   def: Record<string, unknown>;
   record: StepRecord | undefined;
   queryLanguage?: string;
+  /** The history keeps no states (a map run's child): what this one did is not known. */
+  unrecorded?: boolean;
   onShowEvents: (record: StepRecord) => void;
 }
 
-export function Inspector({ name, def, record, queryLanguage, onShowEvents }: InspectorProps) {
+export function Inspector({ name, def, record, queryLanguage, unrecorded = false, onShowEvents }: InspectorProps) {
   const flow = dataFlow(def, record, queryLanguage);
   const retries = record ? Math.max(0, record.attempts - 1) : 0;
   return (
@@ -21,7 +23,7 @@ export function Inspector({ name, def, record, queryLanguage, onShowEvents }: In
       </h3>
       <dl class="facts">
         <dt>Status</dt>
-        <dd data-testid="step-status">{record?.status ?? 'not-run'}</dd>
+        <dd data-testid="step-status">{record?.status ?? (unrecorded ? 'unrecorded' : 'not-run')}</dd>
         {record?.scope ? (
           <>
             <dt>Iteration</dt>

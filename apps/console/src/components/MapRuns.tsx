@@ -1,6 +1,6 @@
 /** An execution's Distributed Map runs, each with its counts and its child executions (paged). */
-import { useState } from 'preact/hooks';
-import { ApiError, call } from '../api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { call } from '../api.js';
 import { ErrorNote, Link, StatusBadge, formatDate, useLoad } from '../ui.js';
 
 interface MapRunItem {
@@ -19,69 +19,132 @@ interface Counts {
   total: number;
 }
 
-function MapRun({ run }: { run: MapRunItem }) {
-  const detail = useLoad(() => call<{ status: string; maxConcurrency: number; itemCounts: Counts; executionCounts: Counts }>('DescribeMapRun', { mapRunArn: run.mapRunArn }), [run.mapRunArn]);
+export interface MapRunDescription {
+  mapRunArn: string;
+  executionArn: string;
+  status: string;
+  startDate: number;
+  stopDate?: number;
+  maxConcurrency: number;
+  itemCounts: Counts;
+  executionCounts: Counts;
+}
+
+interface ChildItem {
+  executionArn: string;
+  name: string;
+  status: string;
+  startDate: number;
+  stopDate?: number;
+}
+
+const CHILD_STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const PAGE = 20;
+/** How often a running map run's counts are read again. */
+const POLL_MS = 2000;
+
+/** A map run's child executions (ListExecutions by mapRunArn): a status filter and Newer/Older pages. */
+export function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refresh: unknown }) {
   const [status, setStatus] = useState('');
+  // Tokens of the pages before this one (the first page has none), and this page's.
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const token = tokens[tokens.length - 1];
-  const children = useLoad(
-    () => call<{ executions: { executionArn: string; name: string; status: string; startDate: number }[]; nextToken?: string }>('ListExecutions', { mapRunArn: run.mapRunArn, maxResults: 20, ...(status ? { statusFilter: status } : {}), ...(token ? { nextToken: token } : {}) }),
-    [run.mapRunArn, status, token],
+  const page = useLoad(
+    () => call<{ executions: ChildItem[]; nextToken?: string }>('ListExecutions', { mapRunArn, maxResults: PAGE, ...(status ? { statusFilter: status } : {}), ...(token ? { nextToken: token } : {}) }),
+    [mapRunArn, status, token, refresh],
   );
-  const c = detail.data?.executionCounts;
-  // An api that keeps a Map Run's iterations inside its parent (RedStep today) refuses to list
-  // them as executions: the counts above are then all there is to show.
-  const unlisted = children.error instanceof ApiError && children.error.code === 'ValidationException';
   return (
-    <div class="panel map-run">
-      <h3 class="mono">{run.mapRunArn.split(':').slice(-2).join(':')}</h3>
+    <div class="map-run-children">
+      <div class="section-head">
+        <h4>Child executions</h4>
+        <label class="inline">
+          Status
+          <select
+            value={status}
+            onChange={(e) => {
+              setStatus((e.currentTarget as HTMLSelectElement).value);
+              setTokens([undefined]);
+            }}
+            aria-label="Child status filter"
+          >
+            {CHILD_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s || 'any'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={page.reload}>
+          Refresh
+        </button>
+      </div>
+      <ErrorNote error={page.error} />
+      <table class="list" aria-label="Child executions">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Status</th>
+            <th>Started</th>
+            <th>Stopped</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(page.data?.executions ?? []).map((x) => (
+            <tr key={x.executionArn} data-arn={x.executionArn} data-status={x.status}>
+              <td class="mono">
+                <Link to={{ page: 'execution', arn: x.executionArn }}>{x.name}</Link>
+              </td>
+              <td>
+                <StatusBadge status={x.status} />
+              </td>
+              <td>{formatDate(x.startDate)}</td>
+              <td>{formatDate(x.stopDate)}</td>
+            </tr>
+          ))}
+          {page.data?.executions.length === 0 ? (
+            <tr>
+              <td colSpan={4} class="empty">
+                No child executions{status ? ` ${status}` : ''}.
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <div class="pager">
+        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens((t) => t.slice(0, -1))}>
+          ← Newer
+        </button>
+        <span>Page {tokens.length}</span>
+        <button type="button" disabled={!page.data?.nextToken} onClick={() => setTokens((t) => [...t, page.data?.nextToken])}>
+          Older →
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** One map run: its status, counts and children; `linked` names it with a link to its own page. */
+export function MapRun({ mapRunArn, refresh, linked = true }: { mapRunArn: string; refresh: unknown; linked?: boolean }) {
+  const detail = useLoad(() => call<MapRunDescription>('DescribeMapRun', { mapRunArn }), [mapRunArn, refresh]);
+  // Read again while it runs; each answer arms the next reading, an error stops it.
+  useEffect(() => {
+    if (detail.data?.status !== 'RUNNING') return undefined;
+    const timer = setTimeout(detail.reload, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [detail.data]);
+  const c = detail.data?.executionCounts;
+  const name = mapRunArn.split(':').slice(-2).join(':');
+  return (
+    <div class="panel map-run" data-map-run={mapRunArn}>
+      <h3 class="mono">{linked ? <Link to={{ page: 'map-run', arn: mapRunArn }}>{name}</Link> : name}</h3>
       <ErrorNote error={detail.error} />
       {detail.data ? (
-        <p>
-          <StatusBadge status={detail.data.status} /> {c ? `${c.succeeded} succeeded, ${c.failed} failed, ${c.running} running, ${c.pending} pending, ${c.aborted} aborted, ${c.timedOut} timed out of ${c.total}` : ''} · started {formatDate(run.startDate)}
+        <p class="map-run-counts">
+          <StatusBadge status={detail.data.status} /> {c ? `${c.succeeded} succeeded, ${c.failed} failed, ${c.running} running, ${c.pending} pending, ${c.aborted} aborted, ${c.timedOut} timed out of ${c.total}` : ''} · started {formatDate(detail.data.startDate)}
         </p>
       ) : null}
-      {unlisted ? (
-        <p class="hint" data-testid="children-unlisted">
-          Its child executions are not listed by this api (ListExecutions by Map Run): the counts above cover them.
-        </p>
-      ) : (
-        <>
-          <label class="inline">
-            Children
-            <select
-              value={status}
-              onChange={(e) => {
-                setStatus((e.currentTarget as HTMLSelectElement).value);
-                setTokens([undefined]);
-              }}
-              aria-label="Child status filter"
-            >
-              {['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((s) => (
-                <option key={s} value={s}>
-                  {s || 'any'}
-                </option>
-              ))}
-            </select>
-          </label>
-          <ErrorNote error={children.error} />
-          <ul class="plain">
-            {(children.data?.executions ?? []).map((x) => (
-              <li key={x.executionArn}>
-                <Link to={{ page: 'execution', arn: x.executionArn }}>{x.name}</Link> <StatusBadge status={x.status} />
-              </li>
-            ))}
-          </ul>
-          <div class="pager">
-            <button type="button" disabled={tokens.length < 2} onClick={() => setTokens((t) => t.slice(0, -1))}>
-              ← Previous
-            </button>
-            <button type="button" disabled={!children.data?.nextToken} onClick={() => setTokens((t) => [...t, children.data?.nextToken])}>
-              Next →
-            </button>
-          </div>
-        </>
-      )}
+      {/* The children page is read again when the counts move (so while the run runs). */}
+      <MapRunChildren mapRunArn={mapRunArn} refresh={detail.data ? `${detail.data.status} ${JSON.stringify(c)}` : undefined} />
     </div>
   );
 }
@@ -93,7 +156,7 @@ export function MapRuns({ executionArn, refresh }: { executionArn: string; refre
     <section aria-label="Map runs">
       <h2>Map Runs</h2>
       {runs.data.mapRuns.map((r) => (
-        <MapRun key={r.mapRunArn} run={r} />
+        <MapRun key={r.mapRunArn} mapRunArn={r.mapRunArn} refresh={refresh} />
       ))}
     </section>
   );

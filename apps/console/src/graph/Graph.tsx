@@ -8,10 +8,16 @@ import { useState } from 'preact/hooks';
 import type { StepStatus } from '../history/status.js';
 import { NODE_H, type Layout, type PlacedEdge, type PlacedNode, type Point } from './layout.js';
 
+/**
+ * What a state box shows: a step's status, or `unrecorded` for an execution whose history keeps
+ * no states (a map run's child), where `not-run` would claim what nobody knows.
+ */
+export type ShownStatus = StepStatus | 'unrecorded';
+
 export interface GraphProps {
   layout: Layout;
   /** A state's status; undefined draws it neutral (a definition, not an execution). */
-  statusOf?: (name: string) => StepStatus | undefined;
+  statusOf?: (name: string) => ShownStatus | undefined;
   /** Text under a group's title, such as the Map iteration shown. */
   captionOf?: (name: string) => string | undefined;
   selected?: string;
@@ -35,7 +41,7 @@ function Edge({ e }: { e: PlacedEdge }) {
   return <path class={`edge edge-${e.kind}`} d={path(e.points)} marker-end="url(#arrow)" />;
 }
 
-function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; caption?: string; selected: boolean }) {
+function StateBox(props: { n: PlacedNode; status: ShownStatus | undefined; caption?: string; selected: boolean }) {
   const { n, status } = props;
   const label = n.group ? clipText(`${n.type}${n.distributed ? ' (distributed)' : ''} · ${n.name}`, n.w - (props.caption ? 120 : 0)) : clipText(n.name, n.w);
   return (
@@ -46,7 +52,7 @@ function StateBox(props: { n: PlacedNode; status: StepStatus | undefined; captio
       data-type={n.type}
       tabindex={0}
       role="button"
-      aria-label={`${n.name}, ${n.type}, ${status ?? 'not run'}`}
+      aria-label={`${n.name}, ${n.type}, ${status === 'unrecorded' ? 'not recorded' : (status ?? 'not run')}`}
     >
       <rect x={n.x} y={n.y} width={n.w} height={n.h} rx={n.group ? 8 : 6} />
       {n.group ? (

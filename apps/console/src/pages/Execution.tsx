@@ -1,12 +1,15 @@
 /**
  * `/console/executions/<arn>`: the graph coloured by what each state did, kept live while the
  * execution runs (DescribeExecution, then the new events, every second); a Map iteration
- * picker; the step inspector; Stop and Redrive; Map Runs; the event table.
+ * picker; the step inspector; Stop and Redrive; Map Runs; the event table. A Distributed Map's
+ * child execution is shown the same way (its graph is the Map's ItemProcessor), with links up to
+ * its parent execution and map run.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, call } from '../api.js';
 import { EventTable } from '../components/EventTable.js';
 import { Inspector } from '../components/Inspector.js';
+import { mapRunLabel } from '../arns.js';
 import { MapRuns } from '../components/MapRuns.js';
 import { Graph } from '../graph/Graph.js';
 import { useLayout } from '../graph/use-layout.js';
@@ -14,6 +17,7 @@ import { definitionGraph, enclosingMaps, statesByName, type StateGraph, type Sta
 import { loadHistory } from '../history/load.js';
 import { readHistory, statusIn, stepKey, type HistoryReading, type MapProgress, type StepRecord } from '../history/status.js';
 import type { ExecutionDescription, HistoryEvent } from '../history/types.js';
+import { MapRunCrumbs, useMapRunParent } from './MapRun.js';
 import { ErrorNote, Link, StatusBadge, arnName, formatDate, formatDuration, pretty, toMillis } from '../ui.js';
 
 const POLL_MS = 1000;
@@ -157,6 +161,10 @@ function Actions({ desc, onChanged }: { desc: ExecutionDescription; onChanged: (
     }
   };
   const redrivable = desc.status === 'FAILED' || desc.status === 'TIMED_OUT' || desc.status === 'ABORTED';
+  // A map run's child is stopped and redriven with its parent and map run, never on its own.
+  if (desc.mapRunArn !== undefined) {
+    return redrivable ? <p class="hint">A child execution is redriven with its map run: redrive the parent execution.</p> : null;
+  }
   return (
     <div class="actions">
       {desc.status === 'RUNNING' && !confirming ? (
@@ -187,6 +195,7 @@ function Actions({ desc, onChanged }: { desc: ExecutionDescription; onChanged: (
 export function Execution({ arn }: { arn: string }) {
   const [live, restart] = useLiveExecution(arn);
   const desc = live.desc;
+  const parent = useMapRunParent(desc?.mapRunArn);
   const [definition, setDefinition] = useState<string>();
   const [defError, setDefError] = useState<Error>();
   useEffect(() => {
@@ -208,6 +217,11 @@ export function Execution({ arn }: { arn: string }) {
   }, [definition]);
   const drawn = useLayout(definition);
   const reading: HistoryReading = useMemo(() => readHistory(live.events, desc?.status ?? 'RUNNING'), [live.events, desc?.status]);
+  // Map Runs are listed again when the execution's status changes or a map run starts.
+  const mapRunsStarted = useMemo(() => live.events.reduce((n, e) => (e.type === 'MapRunStarted' ? n + 1 : n), 0), [live.events]);
+  // RedStep keeps a map run child's start and end, not the states it ran (they would multiply a
+  // large Map's history by its items): its graph is then drawn with every state unrecorded.
+  const unrecorded = desc?.mapRunArn !== undefined && !live.events.some((e) => e.type.endsWith('StateEntered'));
   const [picks, setPicks] = useState<ReadonlyMap<string, number>>(new Map());
   const [selected, setSelected] = useState<string>();
   const [only, setOnly] = useState<{ label: string; ids: ReadonlySet<number> }>();
@@ -236,9 +250,15 @@ export function Execution({ arn }: { arn: string }) {
   const stopped = desc?.stopDate !== undefined ? toMillis(desc.stopDate) : Date.now();
   return (
     <main>
-      <nav class="crumbs" aria-label="Breadcrumbs">
-        <Link to={{ page: 'home' }}>State machines</Link> / {desc ? <Link to={{ page: 'state-machine', arn: desc.stateMachineArn }}>{arnName(desc.stateMachineArn)}</Link> : '…'} / <span>{desc?.name ?? arnName(arn)}</span>
-      </nav>
+      {desc?.mapRunArn !== undefined ? (
+        <MapRunCrumbs mapRunArn={desc.mapRunArn} parentArn={parent.parentArn}>
+          <span>{desc.name}</span>
+        </MapRunCrumbs>
+      ) : (
+        <nav class="crumbs" aria-label="Breadcrumbs">
+          <Link to={{ page: 'home' }}>State machines</Link> / {desc ? <Link to={{ page: 'state-machine', arn: desc.stateMachineArn }}>{arnName(desc.stateMachineArn)}</Link> : '…'} / <span>{desc?.name ?? arnName(arn)}</span>
+        </nav>
+      )}
       <ErrorNote error={live.error} />
       {!desc && !live.error ? <p class="hint">{live.loading ? `Loading the history: ${live.loading.toLocaleString()} events so far…` : 'Loading…'}</p> : null}
       {desc ? (
@@ -266,12 +286,22 @@ export function Execution({ arn }: { arn: string }) {
                 </dd>
               </>
             ) : null}
+            {desc.mapRunArn !== undefined ? (
+              <>
+                <dt>Parent execution</dt>
+                <dd data-testid="parent-execution">{parent.parentArn ? <Link to={{ page: 'execution', arn: parent.parentArn }}>{parent.parentArn.split(':').pop()}</Link> : '…'}</dd>
+                <dt>Map Run</dt>
+                <dd data-testid="map-run">
+                  <Link to={{ page: 'map-run', arn: desc.mapRunArn }}>{mapRunLabel(desc.mapRunArn)}</Link>
+                </dd>
+              </>
+            ) : null}
             <dt>ARN</dt>
             <dd class="mono">{desc.executionArn}</dd>
           </dl>
         </header>
       ) : null}
-      <ErrorNote error={defError ?? modelError ?? drawn.error} />
+      <ErrorNote error={defError ?? modelError ?? drawn.error ?? parent.error} />
       {pickers.length > 0 ? (
         <div class="pickers">
           {pickers.map((p) => (
@@ -285,7 +315,7 @@ export function Execution({ arn }: { arn: string }) {
             <Graph
               layout={drawn.layout}
               label={`Execution ${desc?.name ?? ''}`}
-              statusOf={(name) => recordOf(name)?.status ?? 'not-run'}
+              statusOf={(name) => (unrecorded ? 'unrecorded' : (recordOf(name)?.status ?? 'not-run'))}
               captionOf={(name) => {
                 const p = pickers.find((x) => x.progress.name === name);
                 return p ? `iteration ${p.index} of ${(p.progress.length ?? p.progress.iterations.size).toLocaleString()}` : undefined;
@@ -295,7 +325,7 @@ export function Execution({ arn }: { arn: string }) {
             />
             <aside class="side panel">
               {selected && selectedDef ? (
-                <Inspector name={selected} def={selectedDef} record={recordOf(selected)} queryLanguage={ok.queryLanguage} onShowEvents={(r) => setOnly({ label: `${r.name}${r.scope ? ` in ${r.scope}` : ''}`, ids: new Set(r.eventIds) })} />
+                <Inspector name={selected} def={selectedDef} record={recordOf(selected)} queryLanguage={ok.queryLanguage} unrecorded={unrecorded} onShowEvents={(r) => setOnly({ label: `${r.name}${r.scope ? ` in ${r.scope}` : ''}`, ids: new Set(r.eventIds) })} />
               ) : (
                 <>
                   <h3>Execution input</h3>
@@ -307,10 +337,16 @@ export function Execution({ arn }: { arn: string }) {
               )}
             </aside>
           </div>
-          <Legend />
+          {unrecorded ? (
+            <p class="hint" data-testid="states-unrecorded">
+              This child execution's history holds its start and its end, not the states it ran: the graph shows its machine (the Map's ItemProcessor) without a path.
+            </p>
+          ) : (
+            <Legend />
+          )}
         </section>
       ) : null}
-      <MapRuns executionArn={arn} refresh={desc?.status} />
+      {desc && desc.mapRunArn === undefined ? <MapRuns executionArn={arn} refresh={`${desc.status} ${mapRunsStarted}`} /> : null}
       <EventTable events={live.events} only={only} onClearOnly={() => setOnly(undefined)} />
     </main>
   );
