@@ -1,7 +1,8 @@
 /** An execution's Distributed Map runs, each with its counts and its child executions (paged). */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { call } from '../api.js';
 import { ErrorNote, Link, StatusBadge, formatDate, useLoad } from '../ui.js';
+import { ExecutionList } from './ExecutionList.js';
 
 interface MapRunItem {
   mapRunArn: string;
@@ -30,95 +31,14 @@ export interface MapRunDescription {
   executionCounts: Counts;
 }
 
-interface ChildItem {
-  executionArn: string;
-  name: string;
-  status: string;
-  startDate: number;
-  stopDate?: number;
-}
-
-const CHILD_STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
-const PAGE = 20;
 /** How often a running map run's counts are read again. */
 const POLL_MS = 2000;
 
 /** A map run's child executions (ListExecutions by mapRunArn): a status filter and Newer/Older pages. */
 export function MapRunChildren({ mapRunArn, refresh }: { mapRunArn: string; refresh: unknown }) {
-  const [status, setStatus] = useState('');
-  // Tokens of the pages before this one (the first page has none), and this page's.
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const token = tokens[tokens.length - 1];
-  const page = useLoad(
-    () => call<{ executions: ChildItem[]; nextToken?: string }>('ListExecutions', { mapRunArn, maxResults: PAGE, ...(status ? { statusFilter: status } : {}), ...(token ? { nextToken: token } : {}) }),
-    [mapRunArn, status, token, refresh],
-  );
   return (
     <div class="map-run-children">
-      <div class="section-head">
-        <h4>Child executions</h4>
-        <label class="inline">
-          Status
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus((e.currentTarget as HTMLSelectElement).value);
-              setTokens([undefined]);
-            }}
-            aria-label="Child status filter"
-          >
-            {CHILD_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={page.reload}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNote error={page.error} />
-      <table class="list" aria-label="Child executions">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Started</th>
-            <th>Stopped</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(page.data?.executions ?? []).map((x) => (
-            <tr key={x.executionArn} data-arn={x.executionArn} data-status={x.status}>
-              <td class="mono">
-                <Link to={{ page: 'execution', arn: x.executionArn }}>{x.name}</Link>
-              </td>
-              <td>
-                <StatusBadge status={x.status} />
-              </td>
-              <td>{formatDate(x.startDate)}</td>
-              <td>{formatDate(x.stopDate)}</td>
-            </tr>
-          ))}
-          {page.data?.executions.length === 0 ? (
-            <tr>
-              <td colSpan={4} class="empty">
-                No child executions{status ? ` ${status}` : ''}.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-      <div class="pager">
-        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens((t) => t.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span>Page {tokens.length}</span>
-        <button type="button" disabled={!page.data?.nextToken} onClick={() => setTokens((t) => [...t, page.data?.nextToken])}>
-          Older →
-        </button>
-      </div>
+      <ExecutionList of={{ mapRunArn }} title="Child executions" filterLabel="Child status filter" refresh={refresh} />
     </div>
   );
 }

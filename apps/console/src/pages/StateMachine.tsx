@@ -4,7 +4,8 @@ import { call, callAll } from '../api.js';
 import { Graph } from '../graph/Graph.js';
 import { useLayout } from '../graph/use-layout.js';
 import { definitionGraph } from '../graph/model.js';
-import { ErrorNote, Link, StatusBadge, arnName, formatDate, navigate, useLoad } from '../ui.js';
+import { ExecutionList } from '../components/ExecutionList.js';
+import { ErrorNote, Link, arnName, formatDate, navigate, useLoad } from '../ui.js';
 
 interface MachineDescription {
   stateMachineArn: string;
@@ -18,92 +19,10 @@ interface MachineDescription {
   description?: string;
 }
 
-interface ExecutionItem {
-  executionArn: string;
-  name: string;
-  status: string;
-  startDate: number;
-  stopDate?: number;
-}
-
-const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
-const PAGE = 20;
-
 function Executions({ arn }: { arn: string }) {
-  const [status, setStatus] = useState('');
-  // Tokens of the pages before this one (the first page has none), and this page's.
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const token = tokens[tokens.length - 1];
-  const page = useLoad(
-    () => call<{ executions: ExecutionItem[]; nextToken?: string }>('ListExecutions', { stateMachineArn: arn, maxResults: PAGE, ...(status ? { statusFilter: status } : {}), ...(token ? { nextToken: token } : {}) }),
-    [arn, status, token],
-  );
   return (
     <section aria-label="Executions">
-      <div class="section-head">
-        <h2>Executions</h2>
-        <label class="inline">
-          Status
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus((e.currentTarget as HTMLSelectElement).value);
-              setTokens([undefined]);
-            }}
-            aria-label="Status filter"
-          >
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" onClick={page.reload}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNote error={page.error} />
-      <table class="list" aria-label="Executions">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Started</th>
-            <th>Stopped</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(page.data?.executions ?? []).map((x) => (
-            <tr key={x.executionArn}>
-              <td>
-                <Link to={{ page: 'execution', arn: x.executionArn }}>{x.name}</Link>
-              </td>
-              <td>
-                <StatusBadge status={x.status} />
-              </td>
-              <td>{formatDate(x.startDate)}</td>
-              <td>{formatDate(x.stopDate)}</td>
-            </tr>
-          ))}
-          {page.data?.executions.length === 0 ? (
-            <tr>
-              <td colSpan={4} class="empty">
-                No executions{status ? ` ${status}` : ''}.
-              </td>
-            </tr>
-          ) : null}
-        </tbody>
-      </table>
-      <div class="pager">
-        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens((t) => t.slice(0, -1))}>
-          ← Newer
-        </button>
-        <span>Page {tokens.length}</span>
-        <button type="button" disabled={!page.data?.nextToken} onClick={() => setTokens((t) => [...t, page.data?.nextToken])}>
-          Older →
-        </button>
-      </div>
+      <ExecutionList of={{ stateMachineArn: arn }} title="Executions" filterLabel="Status filter" />
     </section>
   );
 }
