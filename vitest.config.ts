@@ -33,8 +33,19 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts', 'packages/activity-worker/test/*.test.ts'],
-          exclude: ['test/cluster/**', 'test/console/**', '**/node_modules/**'],
+          exclude: ['test/cluster/**', 'test/console/**', 'test/durability/**', '**/node_modules/**'],
           testTimeout: 120_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // A fault between every two Redis calls of a scenario (in-process, against a real Redis).
+        resolve: { alias },
+        test: {
+          name: 'durability',
+          include: ['test/durability/*.test.ts'],
+          testTimeout: 180_000,
           hookTimeout: 60_000,
           fileParallelism: false,
         },

@@ -2,7 +2,8 @@
 // The test step of `npm test`: every vitest project, in two lanes side by side.
 //
 //   lane 1: unit, then the end-to-end suite (its files one after another, as vitest.config.ts says)
-//   lane 2: the end-to-end core again on a Redis Cluster, then the console in Chromium
+//   lane 2: the end-to-end core again on a Redis Cluster, the console in Chromium, and the
+//           fault-injection scenarios of test/durability
 //
 // Vitest 3 runs all projects of a run through one pool, and on 2 cores that pool holds one file
 // at a time, so the lanes are two vitest processes. Each test starts its own redis-server and
@@ -34,10 +35,10 @@ if (args.length > 0) process.exit(await run(args));
 const held = [];
 const [first, second] = await Promise.all([
   run(['--project', 'unit', '--project', 'e2e']),
-  run(['--project', 'e2e-cluster', '--project', 'console'], held),
+  run(['--project', 'e2e-cluster', '--project', 'console', '--project', 'durability'], held),
 ]);
-console.log('\n==== lane 2: e2e-cluster, console ====');
+console.log('\n==== lane 2: e2e-cluster, console, durability ====');
 process.stdout.write(Buffer.concat(held));
 console.log(`\nlane 1 (unit, e2e): ${first === 0 ? 'passed' : `FAILED (exit ${first})`}`);
-console.log(`lane 2 (e2e-cluster, console): ${second === 0 ? 'passed' : `FAILED (exit ${second})`}`);
+console.log(`lane 2 (e2e-cluster, console, durability): ${second === 0 ? 'passed' : `FAILED (exit ${second})`}`);
 process.exit(first === 0 && second === 0 ? 0 : 1);
