@@ -116,12 +116,32 @@ describe('Distributed Map children are executions', () => {
     expect(JSON.parse(described.output!)).toEqual({ v: input.n * 2 });
 
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: good.executionArn }))).events!;
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'ExecutionSucceeded']);
+    // A child's own history: every state it ran, numbered from its own start.
+    expect(events.map((e) => [e.id, e.previousEventId, e.type])).toEqual([
+      [1, 0, 'ExecutionStarted'],
+      [2, 0, 'ChoiceStateEntered'],
+      [3, 2, 'ChoiceStateExited'],
+      [4, 3, 'PassStateEntered'],
+      [5, 4, 'PassStateExited'],
+      [6, 5, 'ExecutionSucceeded'],
+    ]);
     expect(events[0]!.executionStartedEventDetails).toMatchObject({ roleArn: ROLE_ARN });
-    expect(JSON.parse(events[1]!.executionSucceededEventDetails!.output!)).toEqual({ v: input.n * 2 });
+    expect(events[1]!.stateEnteredEventDetails).toEqual({ name: 'Check', input: described.input, inputDetails: { truncated: false } });
+    expect(JSON.parse(events[4]!.stateExitedEventDetails!.output!)).toEqual({ v: input.n * 2 });
+    expect(JSON.parse(events[5]!.executionSucceededEventDetails!.output!)).toEqual({ v: input.n * 2 });
     const badEvents = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: bad.executionArn, reverseOrder: true }))).events!;
-    expect(badEvents.map((e) => e.type)).toEqual(['ExecutionFailed', 'ExecutionStarted']);
+    expect(badEvents.map((e) => e.type)).toEqual(['ExecutionFailed', 'ChoiceStateEntered', 'ExecutionStarted']);
     expect(badEvents[0]!.executionFailedEventDetails).toEqual({ error: 'States.NoChoiceMatched', cause: bad.cause });
+    // Pages of a child's history, and without its data.
+    const paged = await sfn.send(new GetExecutionHistoryCommand({ executionArn: good.executionArn, maxResults: 4, includeExecutionData: false }));
+    expect(paged.events!.map((e) => e.id)).toEqual([1, 2, 3, 4]);
+    expect(paged.events![1]!.stateEnteredEventDetails).not.toHaveProperty('input');
+    const rest = await sfn.send(new GetExecutionHistoryCommand({ executionArn: good.executionArn, maxResults: 4, nextToken: paged.nextToken }));
+    expect(rest.events!.map((e) => e.id)).toEqual([5, 6]);
+    // The parent's own history has its map run, not its children's states.
+    const parentTypes = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: arn }))).events!.map((e) => e.type);
+    expect(parentTypes).toContain('MapRunStarted');
+    expect(parentTypes).not.toContain('ChoiceStateEntered');
 
     const forChild = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: good.executionArn }));
     expect(forChild).toMatchObject({ stateMachineArn: childMachine, name: `${name}/Fan`, mapRunArn, label: 'Fan', roleArn: ROLE_ARN });
@@ -190,7 +210,18 @@ describe('Distributed Map children are executions', () => {
     expect(child.startDate!.getTime()).toBe(firstStart.getTime());
     expect(JSON.parse(child.output!)).toEqual({ v: 8 });
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: badArn }))).events!;
-    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'ExecutionRedriven', 'ExecutionSucceeded']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'ChoiceStateEntered',
+      'ExecutionFailed',
+      'ExecutionRedriven',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
+    ]);
+    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await listAll({ mapRunArn, statusFilter: 'FAILED' })).items).toEqual([]);
   });
 });

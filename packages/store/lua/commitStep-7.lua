@@ -10,17 +10,19 @@
   KEYS[4] outbox hash (obligation id -> obligation JSON)
   KEYS[5] map runs hash
   KEYS[6] map run limits hash
-  KEYS[7] map run children hash (a Distributed Map's child records, `<mapRunId13>:<index>` -> JSON)
+  KEYS[7] map run children hash (a Distributed Map's children, `<mapRunId13>:<index>` -> the
+          child's record as JSON, then its history: a line per step that added to it)
   ARGV[1] expected sequence (history length the caller read)
   ARGV[2] expected version (commits the caller read; a step may add no event, so the sequence
           alone cannot fence concurrent steps of one execution)
   ARGV[3] this commit's id: a re-sent command whose answer was lost finds it and answers 2
   ARGV[4] the new cursor as JSON, '' to delete it (the execution succeeded), or '=' to keep
           it (an abort or a timeout: the frames stay for a redrive)
-  then six counted sections, each a count followed by its values:
+  then seven counted sections, each a count followed by its values:
     events (JSON), fields to delete, field/value pairs to set, obligation id/JSON pairs,
-    map run id/JSON pairs, child field/JSON pairs; then the map run ARNs whose limits go (the
-    rest of ARGV)
+    map run id/JSON pairs, new children's field/value pairs, and children's field/record/line
+    triples (the record replaces the one kept, the line, unless empty, goes after its history);
+    then the map run ARNs whose limits go (the rest of ARGV)
 
   Returns  1 committed
            2 this commit was made before (a replay: its obligations are in the outbox)
@@ -62,6 +64,18 @@ section(function(a, b) redis.call('HSET', KEYS[1], unpack(ARGV, a, b)) end, 2)
 section(function(a, b) redis.call('HSET', KEYS[4], unpack(ARGV, a, b)) end, 2)
 section(function(a, b) redis.call('HSET', KEYS[5], unpack(ARGV, a, b)) end, 2)
 section(function(a, b) redis.call('HSET', KEYS[7], unpack(ARGV, a, b)) end, 2)
+section(function(a, b)
+  for j = a, b, 3 do
+    local kept = redis.call('HGET', KEYS[7], ARGV[j])
+    local history = ''
+    if kept then
+      local at = string.find(kept, '\n', 1, true)
+      if at then history = string.sub(kept, at) end
+    end
+    if ARGV[j + 2] ~= '' then history = history .. '\n' .. ARGV[j + 2] end
+    redis.call('HSET', KEYS[7], ARGV[j], ARGV[j + 1] .. history)
+  end
+end, 3)
 if i <= #ARGV then
   redis.call('HDEL', KEYS[6], unpack(ARGV, i, #ARGV))
 end

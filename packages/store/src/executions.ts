@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Cursor, FrameSuspension, HistoryEvent, PendingTask, StepResult, Suspension } from '@redstep/core';
 import { executionId, keys } from './keys.js';
+import type { ChildWrites } from './map-runs.js';
 import { decodeOutbox, encodeObligations, type OutboxEntry } from './outbox.js';
 import type { RedisHandle } from './redis.js';
 
@@ -90,8 +91,8 @@ export interface CommitExtras {
   /** Map run records to write (map run id -> JSON), and map run ARNs whose limits go. */
   mapRuns?: [id: string, json: string][];
   dropLimits?: string[];
-  /** Map run children's records to write (field -> JSON, see keys.mapRunChildren). */
-  children?: [field: string, json: string][];
+  /** Map run children to write (see MapRunWrite). */
+  children?: ChildWrites;
 }
 
 export function encodeEvent(e: HistoryEvent): string {
@@ -203,8 +204,9 @@ export class ExecutionStore {
     const mapRuns = extras.mapRuns ?? [];
     const args: (string | number)[] = [rec.seq, rec.version ?? 0, extras.commitId, cursor];
     args.push(events.length, ...events, del.length, ...del, pairs.length / 2, ...pairs);
-    const children = extras.children ?? [];
-    args.push(outbox.length, ...encodeObligations(outbox), mapRuns.length, ...mapRuns.flat(), children.length, ...children.flat(), ...(extras.dropLimits ?? []));
+    const { added = [], updated = [] } = extras.children ?? {};
+    args.push(outbox.length, ...encodeObligations(outbox), mapRuns.length, ...mapRuns.flat(), added.length, ...added.flat(), updated.length, ...updated.flat());
+    args.push(...(extras.dropLimits ?? []));
     const res = (await this.h.run(
       'commitStep',
       [keys.execution(id), keys.history(id), keys.cursor(id), keys.outbox(id), keys.mapRuns(id), keys.mapRunLimits(id), keys.mapRunChildren(id)],

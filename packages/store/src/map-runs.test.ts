@@ -10,10 +10,16 @@ describe('map run children in the store', () => {
     expect(childNamePrefixOf('0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d')).toBe(parseMapRunChildName(mapRunChildName(RUN, 7))!.prefix);
   });
 
-  it('writes one field per child report, in report order (a later report of the same child wins in one HSET)', () => {
-    const writes = childWrites([child(0, 'RUNNING'), child(1, 'SUCCEEDED'), { ...child(0, 'ABORTED'), stop: 1_500 }], 900);
-    expect(writes.map(([field]) => field)).toEqual([childField(RUN, 0), childField(RUN, 1), childField(RUN, 0)]);
+  it('writes a field per child: a record, then its history, a line per report with events', () => {
+    const aborted: MapRunChild = { ...child(0, 'ABORTED'), stop: 1_500, events: [{ id: 3, previousEventId: 0, timestamp: 1_500, type: 'ExecutionAborted', executionAbortedEventDetails: {} }] };
+    const entered = { id: 2, previousEventId: 0, timestamp: 1_000, type: 'PassStateEntered', stateEnteredEventDetails: { name: 'P', input: '0', inputDetails: { truncated: false } } };
+    const writes = childWrites([{ ...child(0, 'RUNNING'), events: [entered] }, child(1, 'SUCCEEDED'), aborted], 900);
     expect(childField(RUN, 12)).toBe('0a1b2c3d-4e5f:12');
-    expect(JSON.parse(writes[2]![1])).toEqual({ s: 'A', a: 100, z: 600, i: 0 });
+    // A child's first report sets its record and its history's first line (times from the child's start) ...
+    expect(writes.added).toEqual([[childField(RUN, 0), '{"s":"R","a":100,"i":0}\n[[0,"Pass>","P",0]]']]);
+    // ... a later one replaces the record and adds its line, if any, to the history.
+    expect(writes.updated.map(([field]) => field)).toEqual([childField(RUN, 1), childField(RUN, 0)]);
+    expect(JSON.parse(writes.updated[1]![1])).toEqual({ s: 'A', a: 100, z: 600, i: 0 });
+    expect(writes.updated.map(([, , line]) => line)).toEqual(['', '[[500,"A",{},0]]']);
   });
 });

@@ -1,4 +1,4 @@
-import { childNamePrefix, encodeChild, parseMapRunChildName, type MapRunChild, type MapRunCounts, type MapRunLimits, type MapRunUpdate, type StoredChild } from '@redstep/core';
+import { childNamePrefix, encodeChild, encodeChildEvents, parseMapRunChildName, type MapRunChild, type MapRunCounts, type MapRunLimits, type MapRunUpdate, type StoredChild } from '@redstep/core';
 import { executionId, keys } from './keys.js';
 import type { RedisHandle } from './redis.js';
 
@@ -23,8 +23,18 @@ export interface MapRunWrite {
   mapRuns?: [id: string, json: string][];
   dropLimits?: string[];
   mapRunsStarted?: string[];
-  /** Map run children's records (see childWrites). */
-  children?: [field: string, json: string][];
+  /** Map run children's records, with the lines their histories gain (see childWrites). */
+  children?: ChildWrites;
+}
+
+/**
+ * Map run children a commit writes. A child's first report (its history's first line) is
+ * `added`: its record and history are set at once. A later one is `updated`: its record is
+ * replaced and its history kept, the line after it ('' for none).
+ */
+export interface ChildWrites {
+  added: [field: string, value: string][];
+  updated: [field: string, json: string, line: string][];
 }
 
 /** The UUID at the end of a map run ARN. */
@@ -43,17 +53,30 @@ export function childField(mapRunArn: string, index: number): string {
 }
 
 /**
- * Child records a commit writes, from what the interpreter reported of an execution started at
- * `base` (ms), in report order: a child reported twice (started, then aborted) is set twice in
- * one HSET, and the later value wins.
+ * What a commit writes of the children the interpreter reported of an execution started at
+ * `base` (ms), in report order: each child's record, and the line its history gains (its events
+ * of this step). A child reported twice (started, then aborted) is written twice, in order.
  */
-export function childWrites(children: MapRunChild[], base: number): [string, string][] {
+export function childWrites(children: MapRunChild[], base: number): ChildWrites {
   const prefixes = new Map<string, string>();
-  return children.map((c) => {
+  const out: ChildWrites = { added: [], updated: [] };
+  for (const c of children) {
     let prefix = prefixes.get(c.mapRunArn);
     if (prefix === undefined) prefixes.set(c.mapRunArn, (prefix = childField(c.mapRunArn, 0).slice(0, -1)));
-    return [`${prefix}${c.index}`, JSON.stringify(encodeChild(c, base))];
-  });
+    const field = `${prefix}${c.index}`;
+    const record = JSON.stringify(encodeChild(c, base));
+    const line = c.events && c.events.length > 0 ? encodeChildEvents(c.events, c.start, c.input) : '';
+    if (c.events?.[0]?.id === 2) out.added.push([field, `${record}\n${line}`]);
+    else out.updated.push([field, record, line]);
+  }
+  return out;
+}
+
+/** A child's stored value: its record, then its history's lines (see keys.mapRunChildren). */
+function splitChild(text: string): { record: StoredChild; history?: string } {
+  const at = text.indexOf('\n');
+  if (at < 0) return { record: JSON.parse(text) as StoredChild };
+  return { record: JSON.parse(text.slice(0, at)) as StoredChild, history: text.slice(at + 1) };
 }
 
 /**
@@ -141,10 +164,16 @@ export class MapRunStore {
     return { run, index: parsed.index };
   }
 
+  /** A child's record and its history's lines (absent: none kept, as for children recorded before they were). */
+  async child(run: MapRunRecord, index: number): Promise<{ record: StoredChild; history?: string } | undefined> {
+    const text = await this.h.redis.hget(keys.mapRunChildren(executionId(run.executionArn)), childField(run.arn, index));
+    return text === null ? undefined : splitChild(text);
+  }
+
   /** Children's records by index (null: not started, or not kept). One round trip. */
   async children(run: MapRunRecord, indexes: number[]): Promise<(StoredChild | null)[]> {
     if (indexes.length === 0) return [];
     const texts = await this.h.redis.hmget(keys.mapRunChildren(executionId(run.executionArn)), ...indexes.map((i) => childField(run.arn, i)));
-    return texts.map((t) => (t === null ? null : (JSON.parse(t) as StoredChild)));
+    return texts.map((t) => (t === null ? null : splitChild(t).record));
   }
 }

@@ -24,7 +24,7 @@ const SCRIPTS = [
 type ScriptName = (typeof SCRIPTS)[number] extends `${infer N}-${string}` ? N : never;
 
 /** Bumped when a script changes meaning, so old and new pods can share one Redis during a rollout. */
-const SCRIPT_VERSION = 'v7';
+const SCRIPT_VERSION = 'v8';
 
 export type ScriptRunner = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

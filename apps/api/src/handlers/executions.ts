@@ -259,7 +259,7 @@ function listItem(rec: ExecutionRecord): Record<string, unknown> {
 export function getExecutionHistory(ctx: ApiContext) {
   return async (body: Body) => {
     const arn = str(body, 'executionArn');
-    // A map run's child keeps a summary history with its record; an execution, its own list.
+    // A map run's child keeps its history beside its record; an execution, in a list of its own.
     const child = await findChild(ctx, arn);
     const kept = child && childEvents(child).map((e) => JSON.stringify(e));
     if (!kept) await requireExecution(ctx, arn);

@@ -41,6 +41,8 @@ export interface FoundChild {
   run: MapRunRecord;
   parent: ExecutionRecord;
   child: ChildView;
+  /** Its history's stored lines (see MapRunStore.child). */
+  history?: string;
 }
 
 /** The map run child an execution ARN names; undefined for any other ARN (or a child not started). */
@@ -50,9 +52,11 @@ export async function findChild(ctx: ApiContext, arn: string): Promise<FoundChil
   if (parsed.mapRunLabel === undefined || !arns(ctx).owned(arn)) return undefined;
   const found = await ctx.mapRuns.childOf(parsed.executionName);
   if (!found || childExecutionArn(found.run.arn, found.index) !== arn) return undefined;
-  const [[stored], parent] = await Promise.all([ctx.mapRuns.children(found.run, [found.index]), ctx.executions.load(found.run.executionArn, { cursor: false })]);
+  const [stored, parent] = await Promise.all([ctx.mapRuns.child(found.run, found.index), ctx.executions.load(found.run.executionArn, { cursor: false })]);
   if (!stored || !parent) return undefined;
-  return { arn, name: parsed.executionName, run: found.run, parent, child: viewChild(stored, parent) };
+  const out: FoundChild = { arn, name: parsed.executionName, run: found.run, parent, child: viewChild(stored.record, parent) };
+  if (stored.history !== undefined) out.history = stored.history;
+  return out;
 }
 
 export function describeChild({ arn, name, run, child }: FoundChild): Record<string, unknown> {
@@ -84,8 +88,8 @@ export function describeChild({ arn, name, run, child }: FoundChild): Record<str
   return out;
 }
 
-export function childEvents({ parent, child }: FoundChild): HistoryEvent[] {
-  return childHistory(child, { roleArn: parent.roleArn });
+export function childEvents({ history, parent, child }: FoundChild): HistoryEvent[] {
+  return childHistory(child, history, { roleArn: parent.roleArn });
 }
 
 /** The machine a child runs: its Map's ItemProcessor, found by the map run's label. */

@@ -219,8 +219,8 @@ export function Execution({ arn }: { arn: string }) {
   const reading: HistoryReading = useMemo(() => readHistory(live.events, desc?.status ?? 'RUNNING'), [live.events, desc?.status]);
   // Map Runs are listed again when the execution's status changes or a map run starts.
   const mapRunsStarted = useMemo(() => live.events.reduce((n, e) => (e.type === 'MapRunStarted' ? n + 1 : n), 0), [live.events]);
-  // RedStep keeps a map run child's start and end, not the states it ran (they would multiply a
-  // large Map's history by its items): its graph is then drawn with every state unrecorded.
+  // A map run child recorded before RedStep kept children's histories has only its start and
+  // end: its graph is then drawn with every state unrecorded.
   const unrecorded = desc?.mapRunArn !== undefined && !live.events.some((e) => e.type.endsWith('StateEntered'));
   const [picks, setPicks] = useState<ReadonlyMap<string, number>>(new Map());
   const [selected, setSelected] = useState<string>();

@@ -1,7 +1,7 @@
 import type { ChoiceRule, ChoiceState } from '../asl/types.js';
 import { EvaluationBudget } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
-import type { PathContext } from '../jsonpath/context.js';
+import { withBudget, type PathContext } from '../jsonpath/context.js';
 import { lookupPath } from '../jsonpath/evaluate.js';
 import {
   compare,
@@ -69,6 +69,6 @@ export function evaluateChoiceRule(rule: ChoiceRule, input: unknown, ctx: PathCo
 
 /** Returns the first matching rule of a Choice state, or undefined (the caller then uses Default or raises States.NoChoiceMatched). */
 export function selectChoice(state: ChoiceState, input: unknown, ctx: PathContext): ChoiceRule | undefined {
-  const bounded = ctx.budget ? ctx : { ...ctx, budget: new EvaluationBudget() };
+  const bounded = ctx.budget ? ctx : withBudget(ctx, new EvaluationBudget());
   return state.Choices.find((rule) => evaluateChoiceRule(rule, input, bounded));
 }

@@ -10,6 +10,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const parsedInputs = new WeakMap<ExecutionInfo, unknown>();
 
 function executionInput(execution: ExecutionInfo): unknown {
+  if ('inputValue' in execution) return execution.inputValue;
   if (!parsedInputs.has(execution)) parsedInputs.set(execution, JSON.parse(execution.input));
   return parsedInputs.get(execution);
 }

@@ -5,7 +5,9 @@ import {
   childExecutionArn,
   childHistory,
   childStateMachineArn,
+  decodeChildEvents,
   encodeChild,
+  encodeChildEvents,
   mapRunChildName,
   mapRunLabelOf,
   parseMapRunChildName,
@@ -14,7 +16,7 @@ import {
 } from './map-children.js';
 import { redriveCursor } from './redrive.js';
 import { step } from './step.js';
-import type { Cursor, Wake } from './types.js';
+import type { Cursor, HistoryEvent, Wake } from './types.js';
 
 const RUN = 'arn:aws:states:us-east-1:123456789012:mapRun:orders/Fan:0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d';
 
@@ -62,18 +64,56 @@ describe('map run children: records and views', () => {
     expect(viewChild(stored, { status: 'ABORTED', startDate: 900, stopDate: 5000 })).toMatchObject({ status: 'ABORTED', stop: 5000 });
   });
 
-  it('the history: started, redriven, and how it ended', () => {
+  it('a child recorded before histories were kept shows a summary: started, redriven, and how it ended', () => {
     const view = viewChild(encodeChild({ ...child, status: 'SUCCEEDED', stop: 3000, output: { v: 2 }, redriveCount: 1, redriveDate: 2000 }, 500), {
       status: 'SUCCEEDED',
       startDate: 500,
     });
-    const events = childHistory(view, { roleArn: 'arn:aws:iam::123456789012:role/r' });
+    const events = childHistory(view, undefined, { roleArn: 'arn:aws:iam::123456789012:role/r' });
     expect(events.map((e) => [e.id, e.previousEventId, e.type, e.timestamp])).toEqual([
       [1, 0, 'ExecutionStarted', 1000],
       [2, 1, 'ExecutionRedriven', 2000],
       [3, 2, 'ExecutionSucceeded', 3000],
     ]);
     expect(events[2]!.executionSucceededEventDetails).toEqual({ output: '{"v":2}', outputDetails: { truncated: false } });
+  });
+});
+
+describe('map run children: stored histories', () => {
+  const events: HistoryEvent[] = [
+    { id: 2, previousEventId: 0, timestamp: 1000, type: 'PassStateEntered', stateEnteredEventDetails: { name: 'P', input: '{"n":1}', inputDetails: { truncated: false } } },
+    { id: 3, previousEventId: 2, timestamp: 1000, type: 'PassStateExited', stateExitedEventDetails: { name: 'P', output: '{"n":1}', outputDetails: { truncated: false } } },
+    { id: 4, previousEventId: 3, timestamp: 1000, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'T', input: '{"n":1}', inputDetails: { truncated: true } } },
+    { id: 5, previousEventId: 4, timestamp: 1001, type: 'MapRunSucceeded' },
+    { id: 6, previousEventId: 5, timestamp: 1002, type: 'Odd', other: { x: 1 } },
+  ];
+
+  it('round-trips, leaving out what can be told (ids, payloads equal to the one before, untruncated details)', () => {
+    const line = encodeChildEvents(events, 900, { n: 1 });
+    expect(JSON.parse(line).slice(0, 3)).toEqual([
+      [100, 'Pass>', 'P', 0],
+      [100, 'Pass<', 'P'],
+      [100, 'Task>', { name: 'T', input: 0, inputDetails: { truncated: true } }],
+    ]);
+    expect(decodeChildEvents(line, 900, { n: 1 })).toEqual(events);
+  });
+
+  it('a later line starts from no payload; ids go on across lines', () => {
+    const later: HistoryEvent[] = [{ id: 7, previousEventId: 6, timestamp: 1500, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '{"n":1}', outputDetails: { truncated: false } } }];
+    const stored = `${encodeChildEvents(events, 900, { n: 1 })}\n${encodeChildEvents(later, 900, { n: 1 })}`;
+    expect(decodeChildEvents(stored, 900, { n: 1 })).toEqual([...events, ...later]);
+  });
+
+  it('the history: ExecutionStarted from the record, then the stored events; an abort of the parent ends a running child', () => {
+    const child: MapRunChild = { mapRunArn: RUN, index: 0, status: 'RUNNING', start: 1000, input: { n: 1 }, redriveCount: 0 };
+    const view = viewChild(encodeChild(child, 900), { status: 'ABORTED', startDate: 900, stopDate: 4000 });
+    const history = childHistory(view, encodeChildEvents(events.slice(0, 2), 1000, child.input), { roleArn: 'r' });
+    expect(history.map((e) => [e.id, e.previousEventId, e.type, e.timestamp])).toEqual([
+      [1, 0, 'ExecutionStarted', 1000],
+      [2, 0, 'PassStateEntered', 1000],
+      [3, 2, 'PassStateExited', 1000],
+      [4, 0, 'ExecutionAborted', 4000],
+    ]);
   });
 });
 
@@ -134,5 +174,41 @@ describe('map run children: what the interpreter reports', () => {
     expect(failed.result.closing?.status).toBe('FAILED');
     const redriven = await run(strict, [5], { kind: 'start' }, redriveCursor(failed.result.failedCursor!), 3000);
     expect(redriven.children).toEqual([expect.objectContaining({ index: 0, status: 'FAILED', start: 1000, stop: 3000, redriveCount: 1, redriveDate: 3000 })]);
+  });
+
+  it("each child's events form its own history across steps and a redrive, apart from the parent's", async () => {
+    const def = distributed('STANDARD', true);
+    const strict: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, ToleratedFailureCount: 0 } as never } };
+    const first = await run(strict, [1]);
+    const second = await run(strict, [1], { kind: 'timer', path: [0] }, first.result.cursor, 2000);
+    const typesOf = (c: MapRunChild) => (c.events ?? []).map((e) => `${e.id}:${e.type}`);
+    expect(first.children.map(typesOf)).toEqual([['2:ChoiceStateEntered', '3:ChoiceStateExited', '4:WaitStateEntered']]);
+    expect(second.children.map(typesOf)).toEqual([['5:WaitStateExited', '6:PassStateEntered', '7:PassStateExited', '8:ExecutionSucceeded']]);
+    expect(first.result.events.map((e) => e.type)).not.toContain('ChoiceStateEntered');
+    // A failed child, redriven with its parent: ExecutionFailed, then ExecutionRedriven and the states it runs again.
+    const failed = await run(strict, [5]);
+    expect(failed.children.map(typesOf)).toEqual([['2:ChoiceStateEntered', '3:ExecutionFailed']]);
+    const redriven = await run(strict, [5], { kind: 'start' }, redriveCursor(failed.result.failedCursor!), 3000);
+    expect(redriven.children.map(typesOf)).toEqual([['4:ExecutionRedriven', '5:ChoiceStateEntered', '6:ExecutionFailed']]);
+  });
+
+  it('a child sees itself in the context object', async () => {
+    const def: StateMachineDefinition = {
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', Parameters: { 'id.$': '$$.Execution.Id', 'input.$': '$$.Execution.Input', 'machine.$': '$$.StateMachine.Id' }, End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const { result, children } = await run(def, [7]);
+    const arn = childExecutionArn(children[0]!.mapRunArn, 0);
+    expect(JSON.parse(result.closing!.output!)).toEqual([{ id: arn, input: 7, machine: childStateMachineArn(children[0]!.mapRunArn) }]);
   });
 });

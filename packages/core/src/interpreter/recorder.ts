@@ -4,25 +4,18 @@ import type { HistoryEvent } from './types.js';
 export class Recorder {
   readonly events: HistoryEvent[] = [];
 
+  /**
+   * `dropping`: the events belong to an execution whose history nobody keeps (an EXPRESS child of
+   * a distributed Map), so they are numbered and then dropped.
+   */
   constructor(
     private lastId: number,
     private readonly now: number,
+    private readonly dropping = false,
   ) {}
-
-  /** While muted (a distributed Map's children run), events are dropped: they belong to other executions. */
-  private muted = 0;
 
   get lastEventId(): number {
     return this.lastId;
-  }
-
-  async mute<T>(run: () => Promise<T>): Promise<T> {
-    this.muted++;
-    try {
-      return await run();
-    } finally {
-      this.muted--;
-    }
   }
 
   /**
@@ -30,11 +23,10 @@ export class Recorder {
    * the first state entered and for events with no cause inside the execution (an abort).
    */
   add(type: string, details?: Record<string, unknown>, previousEventId?: number): HistoryEvent {
-    if (this.muted > 0) return { id: this.lastId, previousEventId: this.lastId, timestamp: this.now, type, ...details };
     const id = this.lastId + 1;
     const prev = previousEventId ?? (id === 2 && type.endsWith('StateEntered') ? 0 : this.lastId);
     const event: HistoryEvent = { id, previousEventId: prev, timestamp: this.now, type, ...details };
-    this.events.push(event);
+    if (!this.dropping) this.events.push(event);
     this.lastId = id;
     return event;
   }

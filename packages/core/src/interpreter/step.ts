@@ -74,8 +74,9 @@ class Run {
 
   /** Runs one frame's states from its cursor until it ends, fails, or waits. */
   async frame(scope: Scope, start: Cursor, firstWake: Wake, path: number[], frameOptions: FrameOptions = {}): Promise<FrameResult> {
-    if (frameOptions.silent) return this.recorder.mute(() => this.frame(scope, start, firstWake, path));
-    const { execution, now, recorder, options } = this;
+    const { now, options } = this;
+    const recorder = frameOptions.recorder ?? this.recorder;
+    const execution = frameOptions.execution ?? this.execution;
     let cursor = start;
     let wake = firstWake;
     if (cursor.wake !== undefined) {
@@ -107,7 +108,7 @@ class Run {
         language: languageOf(this.definition, state),
         variables: visibleVariables(cursor),
         path,
-        runFrame: (childScope, childCursor, childWake, childPath, childOptions) => this.frame(childScope, childCursor, childWake, childPath, childOptions),
+        runFrame: (childScope, childCursor, childWake, childPath, childOptions) => this.frame(childScope, childCursor, childWake, childPath, { recorder, execution, ...childOptions }),
         freshCursor: (childScope, childInput, outer) => newCursor(childScope.StartAt, childInput, now, undefined, outer),
         budgetLeft: () => (this.sliceSpent() ? 0 : this.budget),
       };
@@ -194,7 +195,17 @@ function newCursor(state: string, input: unknown, now: number, variables?: Varia
 function pathsFor(execution: ExecutionInfo, cursor: Cursor, state: State, budget: EvaluationBudget) {
   const retryable = state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map';
   const variables = visibleVariables(cursor);
-  return (taskToken?: string) => ({ context: contextObject(execution, cursor, taskToken, retryable), variables, budget });
+  // Built when `$$` is read: most states never read it, and a Map runs thousands of them.
+  return (taskToken?: string) => {
+    let built: Record<string, unknown> | undefined;
+    return {
+      get context() {
+        return (built ??= contextObject(execution, cursor, taskToken, retryable));
+      },
+      variables,
+      budget,
+    };
+  };
 }
 
 /** Runs one state; a StatesError it throws becomes an error outcome with AWS's located cause. */

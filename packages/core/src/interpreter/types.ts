@@ -13,6 +13,8 @@ export interface ExecutionInfo {
   startTime: number;
   /** The execution input as JSON text. */
   input: string;
+  /** The input as a value, when the caller has one (a Map's child): `$$.Execution.Input` needs no parse. */
+  inputValue?: unknown;
   redriveCount: number;
   /** Express executions cannot be redriven: their context object has no RedriveCount. */
   express?: boolean;
@@ -104,10 +106,11 @@ export interface Fanout {
   redo?: Record<string, Cursor>;
   /**
    * A distributed Map's children that started and have not succeeded (running, failed, aborted),
-   * by index: when each first started (`a`), how often it was redriven (`r`) and when last (`d`).
+   * by index: when each first started (`a`), how often it was redriven (`r`) and when last (`d`),
+   * and the id of the last event in its own history (`h`; absent: 1, its ExecutionStarted).
    * A child's record keeps its first start across redrives, as on AWS.
    */
-  children?: Record<string, { a: number; r?: number; d?: number }>;
+  children?: Record<string, { a: number; r?: number; d?: number; h?: number }>;
   /** A distributed Map's map run; `redriven` until the redriven run records MapRunRedriven. */
   mapRun?: { arn: string; redriveCount: number; redriven?: boolean };
 }

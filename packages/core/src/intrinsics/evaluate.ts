@@ -1,7 +1,7 @@
 import { EvaluationBudget, sizeCost } from '../bounded/budget.js';
 import { StatesError } from '../errors.js';
 import { invalidPathCause, pathNotFoundCause } from '../jsonpath/causes.js';
-import type { PathContext } from '../jsonpath/context.js';
+import { withBudget, type PathContext } from '../jsonpath/context.js';
 import { lookupPath } from '../jsonpath/evaluate.js';
 import type { IntrinsicArg, IntrinsicCall } from './ast.js';
 import { checkArgs } from './check-args.js';
@@ -66,7 +66,7 @@ function evaluateCall(call: IntrinsicCall, scope: Scope): unknown {
  */
 export function evaluateIntrinsic(expression: string, input: unknown, ctx: PathContext, field?: string): unknown {
   const budget = ctx.budget ?? new EvaluationBudget();
-  return evaluateCall(parseIntrinsic(expression), { input, ctx: { ...ctx, budget }, field });
+  return evaluateCall(parseIntrinsic(expression), { input, ctx: withBudget(ctx, budget), field });
 }
 
 /** Whether a `.$` value is an intrinsic call rather than a path. */

@@ -5,15 +5,16 @@
  * through this state). The parent continues when the last child is done: the join is the `done`
  * counter, committed under the execution's fence like everything else.
  */
-import type { MapRunChild } from '../map-children.js';
-import type { Cursor, Fanout, MapRunCounts, Wake } from '../types.js';
-import type { FrameResult, Outcome, Scope, StateContext } from './state-context.js';
+import { childExecutionArn, childStateMachineArn, mapRunChildName, mapRunLabelOf, type MapRunChild } from '../map-children.js';
+import { payload, Recorder } from '../recorder.js';
+import type { Cursor, ExecutionInfo, Fanout, MapRunCounts, Wake } from '../types.js';
+import type { FrameOptions, FrameResult, Outcome, Scope, StateContext } from './state-context.js';
 
 export interface FanoutSpec {
   kind: 'Parallel' | 'Map';
   /** The states child `index` runs. */
   scopeOf: (index: number) => Scope;
-  /** A distributed Map's children are executions of their own: no events in this history. */
+  /** A distributed Map's children are executions of their own: their events go to their own histories, not this one. */
   silent: boolean;
   outerVariables: Record<string, unknown> | undefined;
   /** A distributed Map whose children are STANDARD executions: each keeps a record (`batched`: inputs are ItemBatcher batches). */
@@ -37,6 +38,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
   const childInput = (index: number) => (spec.kind === 'Map' ? f.inputs[index] : f.inputs[0]);
   let failure: { error?: string; cause?: string } | undefined;
   const record = childRecorder(sc, spec, f, childInput);
+  const frameOf = childFrames(sc, spec, f, childInput);
 
   // `f.children` is this step's own copy: entries change in place (a copy per child would cost
   // the square of the children waiting or failed). A child that ends as it starts needs none.
@@ -45,18 +47,24 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     f.children ??= {};
     f.children[index] ??= { a: sc.now };
   };
-  const settle = (index: number, result: FrameResult, started: boolean) => {
+  // A child's history goes on where its last step left it (`h`: its last event's id).
+  const historyGoesOn = (index: number, recorder: Recorder | undefined) => {
+    const known = recorder && f.children?.[index];
+    if (known) f.children![index] = { ...known, h: recorder.lastEventId };
+  };
+  const settle = (index: number, result: FrameResult, started: boolean, frame: FrameOptions) => {
+    const recorder = frame.recorder;
     if (result.kind === 'suspended') {
       f.running[index] = result.cursor;
-      if (started) {
-        track(index);
-        record(index, { status: 'RUNNING' });
-      }
+      if (started) track(index);
+      historyGoesOn(index, recorder);
+      if (started || (recorder?.events.length ?? 0) > 0) record(index, { status: 'RUNNING', events: recorder?.events });
       return;
     }
     delete f.running[index];
     if (result.kind === 'end') {
-      record(index, { status: 'SUCCEEDED', stop: sc.now, output: result.output });
+      recorder?.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', JSON.stringify(result.output)) });
+      record(index, { status: 'SUCCEEDED', stop: sc.now, output: result.output, events: recorder?.events });
       if (f.children) delete f.children[index];
       f.results[index] = result.output;
       f.done++;
@@ -64,7 +72,10 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
       return;
     }
     track(index);
-    record(index, { status: 'FAILED', stop: sc.now, ...defined({ error: result.error, cause: result.cause }) });
+    const failed = defined({ error: result.error, cause: result.cause });
+    recorder?.add('ExecutionFailed', { executionFailedEventDetails: failed });
+    historyGoesOn(index, recorder);
+    record(index, { status: 'FAILED', stop: sc.now, ...failed, events: recorder?.events });
     f.failed++;
     f.done++;
     f.results[index] = null;
@@ -81,7 +92,8 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     // A wake for a child that no longer runs is stale (the fan-out was retried or failed).
     if (child) {
       const wake = { ...sc.wake, path: woken.slice(1) } as Wake;
-      settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], { silent: spec.silent }), false);
+      const frame = frameOf(index);
+      settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], frame), false, frame);
     }
   }
 
@@ -90,6 +102,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     const redone = f.redo && Object.keys(f.redo)[0];
     let index: number;
     let cursor: Cursor;
+    let redriveCount: number | undefined;
     if (redone !== undefined) {
       index = Number(redone);
       cursor = f.redo![redone]!;
@@ -100,14 +113,17 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
         // A child a redrive runs again keeps its first start and counts the redrive.
         f.children ??= {};
         const known = f.children[redone] ?? { a: sc.now };
-        f.children[redone] = { ...known, r: (known.r ?? 0) + 1, d: sc.now };
+        redriveCount = (known.r ?? 0) + 1;
+        f.children[redone] = { ...known, r: redriveCount, d: sc.now };
       }
     } else {
       index = f.next++;
       cursor = sc.freshCursor(spec.scopeOf(index), childInput(index), spec.outerVariables);
     }
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
-    settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], { silent: spec.silent }), true);
+    const frame = frameOf(index);
+    if (redriveCount !== undefined) frame.recorder?.add('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount } });
+    settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], frame), true, frame);
   }
 
   if (f.children && Object.keys(f.children).length === 0) delete f.children;
@@ -116,7 +132,13 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     if (spec.kind === 'Map' && !spec.silent) {
       for (const index of Object.keys(f.running)) sc.recorder.add('MapIterationAborted', { mapIterationAbortedEventDetails: { index: Number(index), name } });
     }
-    for (const index of Object.keys(f.running)) record(Number(index), { status: 'ABORTED', stop: sc.now });
+    for (const index of Object.keys(f.running)) {
+      // AWS records an abort with no event before it as its cause.
+      const recorder = frameOf(Number(index)).recorder;
+      recorder?.add('ExecutionAborted', { executionAbortedEventDetails: {} }, 0);
+      historyGoesOn(Number(index), recorder);
+      record(Number(index), { status: 'ABORTED', stop: sc.now, events: recorder?.events });
+    }
     return { kind: 'failed', ...failure, fanout: f };
   }
   if (f.done === f.total) return { kind: 'done', results: f.results, failed: f.failed, fanout: f };
@@ -124,7 +146,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
   return { kind: 'waiting', fanout: f, more: hasMore(f) && (f.maxConcurrency === 0 || running(f) < f.maxConcurrency) };
 }
 
-type ChildReport = Pick<MapRunChild, 'status'> & Partial<Pick<MapRunChild, 'stop' | 'output' | 'error' | 'cause'>>;
+type ChildReport = Pick<MapRunChild, 'status'> & Partial<Pick<MapRunChild, 'stop' | 'output' | 'error' | 'cause' | 'events'>>;
 
 /**
  * Reports a distributed Map's child to the worker (which keeps its record): a no-op unless the
@@ -138,11 +160,62 @@ function childRecorder(sc: StateContext, spec: FanoutSpec, f: Fanout, childInput
   return (index, report) => {
     const known = f.children?.[String(index)];
     const input = childInput(index);
-    const child: MapRunChild = { mapRunArn: f.mapRun!.arn, index, start: known?.a ?? sc.now, input, redriveCount: known?.r ?? 0, ...report };
+    const { events, ...rest } = report;
+    const child: MapRunChild = { mapRunArn: f.mapRun!.arn, index, start: known?.a ?? sc.now, input, redriveCount: known?.r ?? 0, ...rest };
+    if (events && events.length > 0) child.events = events;
     if (known?.d !== undefined) child.redriveDate = known.d;
     if (batched) child.items = Array.isArray((input as { Items?: unknown })?.Items) ? (input as { Items: unknown[] }).Items.length : 1;
     onChild(child);
   };
+}
+
+/**
+ * How a child frame runs. A distributed Map's child is an execution of its own: it records in a
+ * history of its own (which goes on from its last event; ExecutionStarted is its first), or in
+ * none for an EXPRESS child, and sees itself in the context object (`$$.Execution`,
+ * `$$.StateMachine`). A Parallel branch or an inline Map's iteration records in its parent's.
+ */
+function childFrames(sc: StateContext, spec: FanoutSpec, f: Fanout, childInput: (index: number) => unknown): (index: number) => FrameOptions {
+  if (!spec.silent || !f.mapRun) return () => ({});
+  const mapRunArn = f.mapRun.arn;
+  const parent = sc.execution;
+  const machine = childStateMachineArn(mapRunArn);
+  const machineName = `${parent.stateMachineName}/${mapRunLabelOf(mapRunArn)}`;
+  return (index) => {
+    const known = f.children?.[String(index)];
+    const input = childInput(index);
+    const execution = new ChildExecution(mapRunArn, index, machine, machineName, parent.roleArn, known?.a ?? sc.now, input, known?.r ?? 0);
+    if (!spec.records) execution.express = true;
+    return { recorder: new Recorder(known?.h ?? 1, sc.now, !spec.records), execution };
+  };
+}
+
+/** A Map's child as an execution. Most children never read `$$`: its ARN, name and input text are made when read. */
+class ChildExecution implements ExecutionInfo {
+  express?: boolean;
+
+  constructor(
+    private readonly mapRunArn: string,
+    private readonly index: number,
+    readonly stateMachineArn: string,
+    readonly stateMachineName: string,
+    readonly roleArn: string,
+    readonly startTime: number,
+    readonly inputValue: unknown,
+    readonly redriveCount: number,
+  ) {}
+
+  get arn(): string {
+    return childExecutionArn(this.mapRunArn, this.index);
+  }
+
+  get name(): string {
+    return mapRunChildName(this.mapRunArn, this.index);
+  }
+
+  get input(): string {
+    return JSON.stringify(this.inputValue);
+  }
 }
 
 /** Children left to start: new ones, or ones a redrive resumes. */

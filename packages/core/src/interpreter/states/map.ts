@@ -2,7 +2,7 @@ import type { MapState } from '../../asl/types.js';
 import { yieldWhenBusy } from '../../bounded/yield.js';
 import { StatesError } from '../../errors.js';
 import { expressionOf, isJsonataTemplate, QueryEvaluationError, unexpectedTypeCause } from '../../jsonata/index.js';
-import { applyInputPath, evaluatePath, evaluatePayloadTemplate } from '../../jsonpath/index.js';
+import { applyInputPath, evaluatePath, evaluatePayloadTemplate, type PathContext } from '../../jsonpath/index.js';
 import { jsonata } from '../dataflow.js';
 import type { Fanout, MapRunUpdate } from '../types.js';
 import { nestedScope } from '../variables.js';
@@ -187,7 +187,14 @@ async function tolerance(state: MapState, sc: StateContext, input: unknown, fano
 function withMapItem(sc: StateContext, index: number, value: unknown): StateContext {
   const paths = (token?: string) => {
     const base = sc.paths(token);
-    return { ...base, context: { ...(base.context as object), Map: { Item: { Index: index, Value: value } } } };
+    const out: PathContext = {
+      get context() {
+        return { ...(base.context as object), Map: { Item: { Index: index, Value: value } } };
+      },
+    };
+    if (base.variables !== undefined) out.variables = base.variables;
+    if (base.budget !== undefined) out.budget = base.budget;
+    return out;
   };
   return { ...sc, paths };
 }

@@ -1,6 +1,7 @@
 import type { QueryLanguage, State } from '../../asl/types.js';
 import { EvaluationBudget } from '../../bounded/budget.js';
 import type { PathContext } from '../../jsonpath/index.js';
+import { withBudget } from '../../jsonpath/context.js';
 import type { Recorder } from '../recorder.js';
 import type { Cursor, ExecutionInfo, Fanout, StepOptions, Suspension, Wake } from '../types.js';
 
@@ -72,8 +73,13 @@ export interface Scope {
 }
 
 export interface FrameOptions {
-  /** Record no history (a distributed Map's children are executions of their own). */
-  silent?: boolean;
+  /**
+   * Where the frame and the frames it runs record their events; absent: where the frame that runs
+   * it records. A distributed Map's child is an execution of its own, with a history of its own.
+   */
+  recorder?: Recorder;
+  /** The execution the frame belongs to (`$$.Execution`); absent: its runner's. */
+  execution?: ExecutionInfo;
 }
 
 /** How a frame's run in this step ended. */
@@ -109,5 +115,5 @@ export function successor(state: { Next?: string; End?: boolean }): string | und
  */
 export function freshBudget(sc: StateContext): StateContext {
   const budget = new EvaluationBudget(sc.options.evaluationLimits);
-  return { ...sc, budget, paths: (taskToken) => ({ ...sc.paths(taskToken), budget }) };
+  return { ...sc, budget, paths: (taskToken) => withBudget(sc.paths(taskToken), budget) };
 }
