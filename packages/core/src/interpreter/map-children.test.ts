@@ -192,6 +192,20 @@ describe('map run children: what the interpreter reports', () => {
     expect(redriven.children.map(typesOf)).toEqual([['4:ExecutionRedriven', '5:ChoiceStateEntered', '6:ExecutionFailed']]);
   });
 
+  it("a ResultWriter's records carry each child's own start and stop", async () => {
+    const def = distributed('STANDARD', true);
+    const writer: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, MaxConcurrency: 1, ResultWriter: { WriterConfig: { Transformation: 'NONE' } } } as never } };
+    const first = await run(writer, [1, 5], { kind: 'start' }, undefined, 1000);
+    const second = await run(writer, [1, 5], { kind: 'timer', path: [0] }, first.result.cursor, 4000);
+    const records = JSON.parse(second.result.closing!.output!) as { StartDate: string; StopDate: string; Input: string }[];
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // One at a time: item 1 waited a step; item 5 then started and ended (failed, tolerated) at once.
+    expect(records.map((r) => [r.Input, r.StartDate, r.StopDate])).toEqual([
+      ['1', iso(1000), iso(4000)],
+      ['5', iso(4000), iso(4000)],
+    ]);
+  });
+
   it('a child sees itself in the context object', async () => {
     const def: StateMachineDefinition = {
       StartAt: 'M',

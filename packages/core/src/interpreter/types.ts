@@ -111,6 +111,11 @@ export interface Fanout {
    * A child's record keeps its first start across redrives, as on AWS.
    */
   children?: Record<string, { a: number; r?: number; d?: number; h?: number }>;
+  /**
+   * A distributed Map with a ResultWriter: when each child first started and last stopped, as ms
+   * after the state was entered, at `2 * index` and `2 * index + 1` (null: not yet).
+   */
+  times?: (number | null)[];
   /** A distributed Map's map run; `redriven` until the redriven run records MapRunRedriven. */
   mapRun?: { arn: string; redriveCount: number; redriven?: boolean };
 }

@@ -19,6 +19,8 @@ export interface FanoutSpec {
   outerVariables: Record<string, unknown> | undefined;
   /** A distributed Map whose children are STANDARD executions: each keeps a record (`batched`: inputs are ItemBatcher batches). */
   records?: { batched: boolean };
+  /** Keep when each child started and stopped (`Fanout.times`), for a ResultWriter's records. */
+  times?: boolean;
 }
 
 export type FanoutProgress =
@@ -52,8 +54,21 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     const known = recorder && f.children?.[index];
     if (known) f.children![index] = { ...known, h: recorder.lastEventId };
   };
+  // Times are kept as ms after the state was entered, two per child: start, then stop.
+  if (spec.times) f.times = [...(fanout.times ?? [])];
+  const timed = (index: number, started: boolean, stopped: boolean) => {
+    if (!f.times) return;
+    const now = sc.now - sc.cursor.enteredTime;
+    // A child keeps its first start across redrives; a redriven one runs again, so has no stop yet.
+    if (started) {
+      f.times[2 * index] ??= now;
+      f.times[2 * index + 1] = null;
+    }
+    if (stopped) f.times[2 * index + 1] = now;
+  };
   const settle = (index: number, result: FrameResult, started: boolean, frame: FrameOptions) => {
     const recorder = frame.recorder;
+    timed(index, started, result.kind !== 'suspended');
     if (result.kind === 'suspended') {
       f.running[index] = result.cursor;
       if (started) track(index);

@@ -61,6 +61,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
     silent: distributed,
     outerVariables: nestedScope(sc.cursor, distributed),
     ...(distributed && processor.ProcessorConfig?.ExecutionType !== 'EXPRESS' && { records: { batched: state.ItemBatcher !== undefined } }),
+    ...(distributed && state.ResultWriter !== undefined && { times: true }),
   }, fanout);
   switch (progress.kind) {
     case 'done': {
@@ -68,7 +69,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
       const closed = { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed };
       if (distributed && state.ResultWriter !== undefined) {
         const run = runInfo(sc, fanout);
-        const children = childOutcomes(progress.fanout);
+        const children = childOutcomes(progress.fanout, sc.cursor.enteredTime);
         try {
           result = writesToS3(state) ? await writeResults(state, sc, mapInput(state, sc), children, run) : inlineResults(state, children, run);
         } catch (e) {
@@ -91,7 +92,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
       const written =
         distributed &&
         writesToS3(state) &&
-        (await writeResults(state, sc, mapInput(state, sc), childOutcomes(progress.fanout), runInfo(sc, progress.fanout)).then(
+        (await writeResults(state, sc, mapInput(state, sc), childOutcomes(progress.fanout, sc.cursor.enteredTime), runInfo(sc, progress.fanout)).then(
           () => true,
           () => false,
         ));
@@ -252,12 +253,20 @@ function runInfo(sc: StateContext, f: Fanout): RunInfo {
   return { mapRunArn: f.mapRun!.arn, startTime: sc.cursor.enteredTime, stopTime: sc.now };
 }
 
-/** Each child's outcome: failed (kept for a redrive), aborted (still running), pending (never started) or succeeded. */
-function childOutcomes(f: Fanout): ChildOutcome[] {
+/**
+ * Each child's outcome: failed (kept for a redrive), aborted (still running), pending (never
+ * started) or succeeded; with its own start and stop where they were kept (`entered`: when the
+ * state was entered, which they count from).
+ */
+function childOutcomes(f: Fanout, entered: number): ChildOutcome[] {
   const out: ChildOutcome[] = [];
   for (let index = 0; index < f.total; index++) {
     const key = String(index);
     const child: ChildOutcome = { index, input: f.inputs[index], status: 'SUCCEEDED' };
+    const start = f.times?.[2 * index];
+    const stop = f.times?.[2 * index + 1];
+    if (start != null) child.startTime = entered + start;
+    if (stop != null) child.stopTime = entered + stop;
     if (f.failedFrames?.[key]) {
       child.status = 'FAILED';
       Object.assign(child, f.errors?.[key]);
