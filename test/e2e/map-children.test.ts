@@ -8,6 +8,7 @@ import {
   ListMapRunsCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
+  StopExecutionCommand,
   type ExecutionListItem,
 } from '@aws-sdk/client-sfn';
 import { describe, expect, test } from 'vitest';
@@ -223,5 +224,54 @@ describe('Distributed Map children are executions', () => {
     ]);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await listAll({ mapRunArn, statusFilter: 'FAILED' })).items).toEqual([]);
+  });
+  test('StopExecution of a running child aborts it alone; the map run counts it and tolerates it; it is redriven only through its parent', async () => {
+    const { sfn } = cluster;
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ToleratedFailureCount: 1,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Hold',
+            States: { Hold: { Type: 'Wait', SecondsPath: '$.w', Next: 'Done' }, Done: { Type: 'Pass', End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const { arn } = await start(definition, [{ w: 600 }, { w: 1 }, { w: 1 }]);
+    let mapRunArn: string | undefined;
+    let held: ExecutionListItem | undefined;
+    for (let i = 0; i < 200 && !held; i++) {
+      const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn }));
+      mapRunArn = mapRuns?.[0]?.mapRunArn;
+      if (mapRunArn) held = (await listAll({ mapRunArn })).items.find((c) => c.status === 'RUNNING' && c.name && c.executionArn);
+      if (!held) await new Promise((r) => setTimeout(r, 50));
+    }
+    // Find the child that waits ten minutes: its input says so.
+    const running = (await listAll({ mapRunArn: mapRunArn! })).items;
+    const inputs = await Promise.all(running.map(async (c) => [c.executionArn!, JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: c.executionArn }))).input!).w] as const));
+    const longArn = inputs.find(([, w]) => w === 600)![0];
+
+    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: longArn, error: 'Operator', cause: 'not needed' }));
+    expect(stopped.stopDate).toBeInstanceOf(Date);
+    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: longArn }));
+    expect(child).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'not needed', mapRunArn });
+    const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: longArn }))).events!;
+    expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
+    expect(events[2]).toMatchObject({ previousEventId: 0, executionAbortedEventDetails: { error: 'Operator', cause: 'not needed' } });
+    // Stopping it again answers with when it stopped.
+    const again = await sfn.send(new StopExecutionCommand({ executionArn: longArn }));
+    expect(again.stopDate!.getTime()).toBe(child.stopDate!.getTime());
+
+    // The other children go on; one aborted child is within the tolerance.
+    expect((await waitForEnd(sfn, arn)).status).toBe('SUCCEEDED');
+    const counts = (await sfn.send(new DescribeMapRunCommand({ mapRunArn }))).executionCounts!;
+    expect(counts).toMatchObject({ aborted: 1, succeeded: 2, failed: 0, running: 0, total: 3 });
+    const err = await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: longArn })), 'ExecutionNotRedrivable');
+    expect(err.message).toContain(arn);
   });
 });

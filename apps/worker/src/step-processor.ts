@@ -168,6 +168,15 @@ export class StepProcessor {
       case 'continue':
       case 'timer':
         return frameAt(rec.cursor, path)?.wake === job.w ? { kind: 'step', wake: { kind: job.k, path } } : undefined;
+      case 'stopChild': {
+        // Only while the child runs in the map run the stop names (a later Map may hold its path).
+        const map = frameAt(rec.cursor, path.slice(0, -1));
+        if (map?.fanout?.mapRun?.arn !== job.m || !frameAt(rec.cursor, path)) return undefined;
+        const wake: Wake = { kind: 'childStopped', path };
+        if (job.error !== undefined) wake.error = job.error;
+        if (job.cause !== undefined) wake.cause = job.cause;
+        return { kind: 'step', wake };
+      }
       case 'execTimeout':
         // A redrive arms its own timer; the timers of earlier runs find their wake gone.
         return job.w === (rec.redriveCount > 0 ? `timeout-r${rec.redriveCount}` : 'timeout') ? { kind: 'timeout' } : undefined;

@@ -20,6 +20,8 @@ export type StepJob = (
   /** Make a pending task's service integration call (`w` = the task's nonce). */
   | { k: 'invoke'; e: string; w: string }
   | { k: 'execTimeout'; e: string; w: string }
+  /** StopExecution of a distributed Map's child (`p` leads to it), in map run `m`. */
+  | { k: 'stopChild'; e: string; w: string; m: string; error?: string; cause?: string }
 ) & {
   /** The frame the job wakes (child indexes through Parallel/Map states); absent = the top level. */
   p?: number[];

@@ -21,7 +21,7 @@ import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
 import { redriveStatus } from './redrive.js';
-import { childEvents, childStateMachine, describeChild, findChild, listChildren } from './map-children.js';
+import { childEvents, childStateMachine, describeChild, findChild, listChildren, stopChild } from './map-children.js';
 
 type Body = Record<string, unknown>;
 
@@ -151,6 +151,8 @@ export function stopExecution(ctx: ApiContext) {
     const a = arns(ctx);
     a.parseExecution(arn);
     if (!a.owned(arn)) throw new ExecutionDoesNotExist(`Execution Does Not Exist: '${arn}'`);
+    const child = await findChild(ctx, arn);
+    if (child) return { stopDate: epochSeconds(await stopChild(ctx, child, detail)) };
     // Should this process die between the stop and what it obliges, the reconciler comes soon.
     await ctx.running.lookSoon(arn, outsideJobGuardMs(ctx));
     const outcome = await stopExecutionRecord(ctx, arn, detail);

@@ -10,17 +10,19 @@ import {
   childStateMachineArn,
   decodeNextToken,
   encodeNextToken,
+  ExecutionNotRedrivable,
   InvalidToken,
   mapRunLabelOf,
   mapRunChildName,
   parseArnOf,
+  parseMapRunChildName,
   resolveMaxResults,
   ResourceNotFound,
   viewChild,
   type ChildView,
   type HistoryEvent,
 } from '@redstep/core';
-import type { ExecutionRecord, MapRunRecord } from '@redstep/store';
+import { frames, type ExecutionRecord, type MapRunRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { arns } from './common.js';
 
@@ -57,6 +59,34 @@ export async function findChild(ctx: ApiContext, arn: string): Promise<FoundChil
   const out: FoundChild = { arn, name: parsed.executionName, run: found.run, parent, child: viewChild(stored.record, parent) };
   if (stored.history !== undefined) out.history = stored.history;
   return out;
+}
+
+/** How long StopExecution of a child waits for the parent's worker to record the abort. */
+const STOP_WAIT_MS = 5_000;
+
+/**
+ * StopExecution of a running child: a job wakes the parent's Map at the child, which ends it
+ * ABORTED (counted against the Map's tolerated failures). The job is in Redis before the answer,
+ * so the stop happens even if this process dies; the answer waits, briefly, to show it done.
+ */
+export async function stopChild(ctx: ApiContext, found: FoundChild, detail: { error?: string; cause?: string }): Promise<number> {
+  const parent = found.parent.status === 'RUNNING' ? await ctx.executions.load(found.parent.arn, { cursor: true }) : undefined;
+  const map = parent?.cursor && [...frames(parent.cursor)].find((f) => f.cursor.fanout?.mapRun?.arn === found.run.arn);
+  const index = parseMapRunChildName(found.name)!.index;
+  if (found.child.status !== 'RUNNING' || !map?.cursor.fanout?.running[String(index)]) return found.child.stop ?? ctx.now();
+  await ctx.queue.add({ k: 'stopChild', e: found.parent.arn, w: `stop-${index}`, m: found.run.arn, p: [...map.path, index], ...detail });
+  for (const until = ctx.now() + STOP_WAIT_MS; ctx.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const [stored] = await ctx.mapRuns.children(found.run, [index]);
+    if (stored && stored.s !== 'R') return found.parent.startDate + (stored.z ?? stored.a);
+  }
+  return ctx.now();
+}
+
+/** RedriveExecution of a child: AWS redrives a map run's children only through their parent. */
+export function refuseChildRedrive({ arn, parent, child }: FoundChild): never {
+  if (child.status === 'RUNNING' || child.status === 'SUCCEEDED') throw new ExecutionNotRedrivable(`Execution is ${child.status} and cannot be redriven: '${arn}'`);
+  throw new ExecutionNotRedrivable(`Execution is redrivable by its map run only; redrive the parent execution '${parent.arn}': '${arn}'`);
 }
 
 export function describeChild({ arn, name, run, child }: FoundChild): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Cursor } from '@redstep/core';
 import { ExecutionNotRedrivable, redriveCursor, type HistoryEvent } from '@redstep/core';
+import { findChild, refuseChildRedrive } from './map-children.js';
 import { randomUUID } from 'node:crypto';
 import { numbered, redriveExecution as redriveInStore, previousRedrive, type ExecutionRecord, type Obligation } from '@redstep/store';
 import { acknowledge, epochSeconds, type ApiContext } from '../context.js';
@@ -48,6 +49,8 @@ export function redriveExecution(ctx: ApiContext) {
     const arn = str(body, 'executionArn');
     const clientToken = optStr(body, 'clientToken') ?? '';
     if (arn.includes(':express:')) throw new ExecutionNotRedrivable(`Execution of type EXPRESS cannot be redriven: '${arn}'`);
+    const child = await findChild(ctx, arn);
+    if (child) refuseChildRedrive(child);
     // Names this call's write: a re-sent command whose answer was lost is recognised as this redrive.
     const requestId = randomUUID();
     for (;;) {

@@ -206,6 +206,23 @@ describe('map run children: what the interpreter reports', () => {
     ]);
   });
 
+  it('a stopped child ends ABORTED with its own ExecutionAborted; beyond the tolerance it fails the Map, aborting the rest', async () => {
+    const def = distributed('STANDARD', true);
+    const strict: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, ToleratedFailureCount: 0 } as never } };
+    const first = await run(strict, [1, 2]);
+    const stop: Wake = { kind: 'childStopped', error: 'Operator', cause: 'why', path: [0] };
+    const stopped = await run(strict, [1, 2], stop, first.result.cursor, 1500);
+    expect(stopped.children.map((c) => [c.index, c.status, c.error, c.events?.map((e) => [e.type, e.previousEventId])])).toEqual([
+      [0, 'ABORTED', 'Operator', [['ExecutionAborted', 0]]],
+      [1, 'ABORTED', undefined, [['ExecutionAborted', 0]]],
+    ]);
+    expect(stopped.result.closing).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    // A stop that finds no such child running does nothing.
+    const stale = await run(strict, [1, 2], { ...stop, path: [5] }, first.result.cursor, 1500);
+    expect(stale.children).toEqual([]);
+    expect(stale.result.cursor?.fanout).toMatchObject({ failed: 0, done: 0 });
+  });
+
   it('a child sees itself in the context object', async () => {
     const def: StateMachineDefinition = {
       StartAt: 'M',

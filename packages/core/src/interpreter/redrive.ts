@@ -30,6 +30,7 @@ function redriveFanout(f: Fanout): Fanout {
   const out: Fanout = { ...f, running: {}, done: f.done - failed.length, failed: f.failed - failed.length };
   delete out.failedFrames;
   delete out.errors;
+  delete out.stopped;
   if (Object.keys(redo).length > 0) out.redo = redo;
   else delete out.redo;
   if (f.mapRun) out.mapRun = { ...f.mapRun, redriven: true };

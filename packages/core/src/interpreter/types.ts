@@ -94,6 +94,8 @@ export interface Fanout {
   results: unknown[];
   done: number;
   failed: number;
+  /** Of the `failed`, the distributed Map's children StopExecution aborted (counted apart, as aborted). */
+  stopped?: number;
   /** Failures a Map tolerates before it fails (absent: none, unless a percentage is set). */
   toleratedCount?: number;
   toleratedPercentage?: number;
@@ -129,6 +131,8 @@ export type Wake = (
   /** `submitFailed`: a callback or `.sync` Task's call failed, so nothing was submitted (TaskSubmitFailed). */
   | { kind: 'taskFailed'; error?: string; cause?: string; submitFailed?: boolean }
   | { kind: 'taskTimedOut'; heartbeat: boolean }
+  /** StopExecution of a distributed Map's child: `path` leads to the child, which is aborted. */
+  | { kind: 'childStopped'; error?: string; cause?: string }
 ) & { path?: number[] };
 
 export interface HistoryEvent {

@@ -100,12 +100,33 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     if (!tolerated(f)) failure ??= tolerates(f) ? TOLERANCE_EXCEEDED : { error: result.error, cause: result.cause };
   };
 
+  /**
+   * StopExecution of a distributed Map's running child: it ends ABORTED where it stood (a redrive
+   * resumes it there) and counts against the tolerated failures, as a failure does.
+   */
+  const stop = (index: number, child: Cursor, detail: { error?: string; cause?: string }) => {
+    const recorder = frameOf(index).recorder;
+    const stopped = defined({ error: detail.error, cause: detail.cause });
+    recorder?.add('ExecutionAborted', { executionAbortedEventDetails: stopped }, 0);
+    historyGoesOn(index, recorder);
+    timed(index, false, true);
+    delete f.running[index];
+    record(index, { status: 'ABORTED', stop: sc.now, ...stopped, events: recorder?.events });
+    f.failed++;
+    f.stopped = (f.stopped ?? 0) + 1;
+    f.done++;
+    f.results[index] = null;
+    f.failedFrames = { ...f.failedFrames, [index]: child };
+    if (!tolerated(f)) failure ??= TOLERANCE_EXCEEDED;
+  };
+
   const woken = sc.wake.path;
   if (woken && woken.length > 0) {
     const index = woken[0]!;
     const child = f.running[String(index)];
     // A wake for a child that no longer runs is stale (the fan-out was retried or failed).
-    if (child) {
+    if (child && woken.length === 1 && sc.wake.kind === 'childStopped') stop(index, child, sc.wake);
+    else if (child) {
       const wake = { ...sc.wake, path: woken.slice(1) } as Wake;
       const frame = frameOf(index);
       settle(index, await sc.runFrame(spec.scopeOf(index), child, wake, [...sc.path, index], frame), false, frame);
@@ -243,12 +264,13 @@ export function fanoutCounts(f: Fanout, closing?: 'SUCCEEDED' | 'FAILED' | 'ABOR
   const runningNow = running(f);
   const redo = Object.keys(f.redo ?? {}).length;
   const pending = f.total - f.next + redo;
-  const aborted = closing === 'FAILED' || closing === 'ABORTED' ? runningNow : 0;
+  const stopped = f.stopped ?? 0;
+  const aborted = (closing === 'FAILED' || closing === 'ABORTED' ? runningNow : 0) + stopped;
   return {
     pending,
     running: closing ? 0 : runningNow,
     succeeded: f.done - f.failed,
-    failed: f.failed,
+    failed: f.failed - stopped,
     timedOut: 0,
     aborted,
     total: f.total,
