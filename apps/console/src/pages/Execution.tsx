@@ -339,7 +339,7 @@ export function Execution({ arn }: { arn: string }) {
           </div>
           {unrecorded ? (
             <p class="hint" data-testid="states-unrecorded">
-              This child execution's history holds its start and its end, not the states it ran: the graph shows its machine (the Map's ItemProcessor) without a path.
+              This child execution was recorded before RedStep kept children's histories: its history holds its start and its end, so the graph shows its machine (the Map's ItemProcessor) without a path.
             </p>
           ) : (
             <Legend />
