@@ -196,6 +196,8 @@ describe('Distributed Map children are executions', () => {
     expect(before.items).toHaveLength(1);
     const badArn = before.items[0]!.executionArn!;
     const firstStart = before.items[0]!.startDate!;
+    // PENDING_REDRIVE is a redriven map run's children not yet run again: none before the redrive.
+    expect((await listAll({ mapRunArn, statusFilter: 'PENDING_REDRIVE' })).items).toEqual([]);
 
     await sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
     const done = await waitForEnd(sfn, arn);
@@ -224,6 +226,7 @@ describe('Distributed Map children are executions', () => {
     ]);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await listAll({ mapRunArn, statusFilter: 'FAILED' })).items).toEqual([]);
+    expect((await listAll({ mapRunArn, statusFilter: 'PENDING_REDRIVE' })).items).toEqual([]);
   });
   test('StopExecution of a running child aborts it alone; the map run counts it and tolerates it; it is redriven only through its parent', async () => {
     const { sfn } = cluster;

@@ -151,7 +151,7 @@ class Run {
       recorder.add(`${state.Type}StateExited`, {
         stateExitedEventDetails: { name: cursor.state, ...payload('output', text), ...assignedVariablesDetails(outcome.assigned) },
       });
-      if (outcome.next === undefined) return { kind: 'end', output: outcome.output };
+      if (outcome.next === undefined) return { kind: 'end', output: outcome.output, text };
       cursor = newCursor(outcome.next, outcome.output, now, variables, cursor.outerVariables);
       wake = { kind: 'continue' };
       if (this.budget <= 0 || this.sliceSpent()) return this.suspend(cursor, { kind: 'continue' }, path);

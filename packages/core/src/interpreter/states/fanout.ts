@@ -78,7 +78,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     }
     delete f.running[index];
     if (result.kind === 'end') {
-      recorder?.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', JSON.stringify(result.output)) });
+      recorder?.add('ExecutionSucceeded', { executionSucceededEventDetails: payload('output', result.text ?? JSON.stringify(result.output)) });
       record(index, { status: 'SUCCEEDED', stop: sc.now, output: result.output, events: recorder?.events });
       if (f.children) delete f.children[index];
       f.results[index] = result.output;

@@ -84,7 +84,8 @@ export interface FrameOptions {
 
 /** How a frame's run in this step ended. */
 export type FrameResult =
-  | { kind: 'end'; output: unknown }
+  /** `text`: the output as JSON, as its last state's StateExited recorded it. */
+  | { kind: 'end'; output: unknown; text?: string }
   /** `cursor`: the frame as it stood when it failed (a redrive resumes it there). */
   | { kind: 'error'; error?: string; cause?: string; cursor?: Cursor }
   | { kind: 'suspended'; cursor: Cursor };
