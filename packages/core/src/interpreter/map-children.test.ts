@@ -217,6 +217,12 @@ describe('map run children: what the interpreter reports', () => {
       [1, 'ABORTED', undefined, [['ExecutionAborted', 0]]],
     ]);
     expect(stopped.result.closing).toMatchObject({ status: 'FAILED', error: 'States.ExceedToleratedFailureThreshold' });
+    // Within the tolerance the Map goes on; a ResultWriter shows the stopped child as ABORTED.
+    const def5 = distributed('STANDARD', true);
+    const tolerant: StateMachineDefinition = { ...def5, States: { M: { ...def5.States.M!, ResultWriter: { WriterConfig: { Transformation: 'NONE' } } } as never } };
+    const waiting = await run(tolerant, [1, 5]);
+    const ended = await run(tolerant, [1, 5], stop, waiting.result.cursor, 1500);
+    expect((JSON.parse(ended.result.closing!.output!) as { Status: string }[]).map((r) => r.Status)).toEqual(['ABORTED', 'FAILED']);
     // A stop that finds no such child running does nothing.
     const stale = await run(strict, [1, 2], { ...stop, path: [5] }, first.result.cursor, 1500);
     expect(stale.children).toEqual([]);

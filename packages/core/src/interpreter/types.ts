@@ -94,8 +94,8 @@ export interface Fanout {
   results: unknown[];
   done: number;
   failed: number;
-  /** Of the `failed`, the distributed Map's children StopExecution aborted (counted apart, as aborted). */
-  stopped?: number;
+  /** Of the `failed`, the indexes of the distributed Map's children StopExecution aborted (counted and shown as aborted). */
+  stopped?: number[];
   /** Failures a Map tolerates before it fails (absent: none, unless a percentage is set). */
   toleratedCount?: number;
   toleratedPercentage?: number;

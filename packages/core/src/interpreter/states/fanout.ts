@@ -113,7 +113,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     delete f.running[index];
     record(index, { status: 'ABORTED', stop: sc.now, ...stopped, events: recorder?.events });
     f.failed++;
-    f.stopped = (f.stopped ?? 0) + 1;
+    f.stopped = [...(f.stopped ?? []), index];
     f.done++;
     f.results[index] = null;
     f.failedFrames = { ...f.failedFrames, [index]: child };
@@ -264,7 +264,7 @@ export function fanoutCounts(f: Fanout, closing?: 'SUCCEEDED' | 'FAILED' | 'ABOR
   const runningNow = running(f);
   const redo = Object.keys(f.redo ?? {}).length;
   const pending = f.total - f.next + redo;
-  const stopped = f.stopped ?? 0;
+  const stopped = f.stopped?.length ?? 0;
   const aborted = (closing === 'FAILED' || closing === 'ABORTED' ? runningNow : 0) + stopped;
   return {
     pending,

@@ -268,7 +268,7 @@ function childOutcomes(f: Fanout, entered: number): ChildOutcome[] {
     if (start != null) child.startTime = entered + start;
     if (stop != null) child.stopTime = entered + stop;
     if (f.failedFrames?.[key]) {
-      child.status = 'FAILED';
+      child.status = f.stopped?.includes(index) ? 'ABORTED' : 'FAILED';
       Object.assign(child, f.errors?.[key]);
     } else if (f.running[key]) child.status = 'ABORTED';
     else if (index >= f.next || f.redo?.[key]) child.status = 'PENDING';
