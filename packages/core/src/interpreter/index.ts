@@ -8,3 +8,4 @@ export { testState, TEST_STATE_NAME } from './test-state.js';
 export type { TestStateRequest, TestStateEnvironment, TestStateResult, TestStatus, InspectionData, InspectionLevel } from './test-state.js';
 export { ObjectStoreError, type ObjectStore, type ListedObject } from './s3/object-store.js';
 export * from './map-children.js';
+export * from './map-child-history.js';

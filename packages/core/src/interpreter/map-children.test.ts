@@ -3,17 +3,15 @@ import type { StateMachineDefinition } from '../asl/types.js';
 import { testExecution } from './execution.test-support.js';
 import {
   childExecutionArn,
-  childHistory,
   childStateMachineArn,
-  decodeChildEvents,
   encodeChild,
-  encodeChildEvents,
   mapRunChildName,
   mapRunLabelOf,
   parseMapRunChildName,
   viewChild,
   type MapRunChild,
 } from './map-children.js';
+import { childHistory, decodeChildEvents, encodeChildEvents } from './map-child-history.js';
 import { redriveCursor } from './redrive.js';
 import { step } from './step.js';
 import type { Cursor, HistoryEvent, Wake } from './types.js';
