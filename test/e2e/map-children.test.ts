@@ -277,4 +277,46 @@ describe('Distributed Map children are executions', () => {
     const err = await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: longArn })), 'ExecutionNotRedrivable');
     expect(err.message).toContain(arn);
   });
+  test("a child running when its parent is stopped shows ABORTED; a redrive of the parent records that abort in the child's history, then runs it again", async () => {
+    const { sfn } = cluster;
+    const definition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Hold', States: { Hold: { Type: 'Wait', Seconds: 600, End: true } } },
+          End: true,
+        },
+      },
+    };
+    const { arn } = await start(definition, [1]);
+    let childArn: string | undefined;
+    for (let i = 0; i < 200 && !childArn; i++) {
+      const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn }));
+      if (mapRuns?.[0]) childArn = (await listAll({ mapRunArn: mapRuns[0].mapRunArn! })).items[0]?.executionArn;
+      if (!childArn) await new Promise((r) => setTimeout(r, 50));
+    }
+    const { stopDate } = await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+    const aborted = await sfn.send(new DescribeExecutionCommand({ executionArn: childArn }));
+    expect(aborted).toMatchObject({ status: 'ABORTED', stopDate });
+    expect((await sfn.send(new GetExecutionHistoryCommand({ executionArn: childArn }))).events!.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
+
+    await sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+    let types: string[] = [];
+    for (let i = 0; i < 200 && !types.includes('ExecutionRedriven'); i++) {
+      types = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: childArn }))).events!.map((e) => e.type!);
+      if (!types.includes('ExecutionRedriven')) await new Promise((r) => setTimeout(r, 50));
+    }
+    const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: childArn }))).events!;
+    expect(events.map((e) => [e.id, e.type])).toEqual([
+      [1, 'ExecutionStarted'],
+      [2, 'WaitStateEntered'],
+      [3, 'ExecutionAborted'],
+      [4, 'ExecutionRedriven'],
+      [5, 'WaitStateEntered'],
+    ]);
+    expect(events[2]!.timestamp!.getTime()).toBe(stopDate!.getTime());
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn: childArn }))).status).toBe('RUNNING');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
 });

@@ -69,7 +69,7 @@ export function redriveExecution(ctx: ApiContext) {
       const now = ctx.now();
       const count = rec.redriveCount + 1;
       // Stopped before its first step, an execution redrives from its first state.
-      const from = rec.cursor ? redriveCursor(rec.cursor) : await firstStateCursor(ctx, rec, now);
+      const from = rec.cursor ? redriveCursor(rec.cursor, rec.stopDate) : await firstStateCursor(ctx, rec, now);
       const cursor = { ...from, wake: wakeOf(count) };
       const event: HistoryEvent = {
         id: rec.seq + 1,

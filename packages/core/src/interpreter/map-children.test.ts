@@ -190,6 +190,24 @@ describe('map run children: what the interpreter reports', () => {
     expect(redriven.children.map(typesOf)).toEqual([['4:ExecutionRedriven', '5:ChoiceStateEntered', '6:ExecutionFailed']]);
   });
 
+  it("a child running when its parent stopped records the abort, at the parent's stop, once the parent is redriven", async () => {
+    const def = distributed('STANDARD', true);
+    const first = await run(def, [1]);
+    // The parent was stopped at 1800 (its cursor kept as it stood), then redriven at 3000.
+    const redriven = await run(def, [1], { kind: 'start' }, redriveCursor(first.result.cursor!, 1800), 3000);
+    const events = redriven.children[0]!.events!;
+    expect(events.slice(0, 3).map((e) => [e.id, e.previousEventId, e.type, e.timestamp])).toEqual([
+      [5, 0, 'ExecutionAborted', 1800],
+      [6, 5, 'ExecutionRedriven', 3000],
+      [7, 6, 'WaitStateEntered', 3000],
+    ]);
+    // A child whose own history ended (failed) records no second end.
+    const strict: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, ToleratedFailureCount: 0 } as never } };
+    const failed = await run(strict, [5]);
+    const again = await run(strict, [5], { kind: 'start' }, redriveCursor(failed.result.failedCursor!, 1500), 3000);
+    expect(again.children[0]!.events!.map((e) => e.type).slice(0, 2)).toEqual(['ExecutionRedriven', 'ChoiceStateEntered']);
+  });
+
   it("a ResultWriter's records carry each child's own start and stop", async () => {
     const def = distributed('STANDARD', true);
     const writer: StateMachineDefinition = { ...def, States: { M: { ...def.States.M!, MaxConcurrency: 1, ResultWriter: { WriterConfig: { Transformation: 'NONE' } } } as never } };

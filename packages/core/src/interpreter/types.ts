@@ -109,10 +109,12 @@ export interface Fanout {
   /**
    * A distributed Map's children that started and have not succeeded (running, failed, aborted),
    * by index: when each first started (`a`), how often it was redriven (`r`) and when last (`d`),
-   * and the id of the last event in its own history (`h`; absent: 1, its ExecutionStarted).
+   * the id of the last event in its own history (`h`; absent: 1, its ExecutionStarted), whether
+   * that history has ended (`e`: it failed or was aborted), and when its parent closed around it
+   * (`x`: a child still running when its parent stopped or timed out, which a redrive records).
    * A child's record keeps its first start across redrives, as on AWS.
    */
-  children?: Record<string, { a: number; r?: number; d?: number; h?: number }>;
+  children?: Record<string, { a: number; r?: number; d?: number; h?: number; e?: 1; x?: number }>;
   /**
    * A distributed Map with a ResultWriter: when each child first started and last stopped, as ms
    * after the state was entered, at `2 * index` and `2 * index + 1` (null: not yet).

@@ -50,9 +50,9 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     f.children[index] ??= { a: sc.now };
   };
   // A child's history goes on where its last step left it (`h`: its last event's id).
-  const historyGoesOn = (index: number, recorder: Recorder | undefined) => {
+  const historyGoesOn = (index: number, recorder: Recorder | undefined, ended = false) => {
     const known = recorder && f.children?.[index];
-    if (known) f.children![index] = { ...known, h: recorder.lastEventId };
+    if (known) f.children![index] = { ...known, h: recorder.lastEventId, ...(ended && { e: 1 as const }) };
   };
   // Times are kept as ms after the state was entered, two per child: start, then stop.
   if (spec.times) f.times = [...(fanout.times ?? [])];
@@ -89,7 +89,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     track(index);
     const failed = defined({ error: result.error, cause: result.cause });
     recorder?.add('ExecutionFailed', { executionFailedEventDetails: failed });
-    historyGoesOn(index, recorder);
+    historyGoesOn(index, recorder, true);
     record(index, { status: 'FAILED', stop: sc.now, ...failed, events: recorder?.events });
     f.failed++;
     f.done++;
@@ -108,7 +108,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     const recorder = frameOf(index).recorder;
     const stopped = defined({ error: detail.error, cause: detail.cause });
     recorder?.add('ExecutionAborted', { executionAbortedEventDetails: stopped }, 0);
-    historyGoesOn(index, recorder);
+    historyGoesOn(index, recorder, true);
     timed(index, false, true);
     delete f.running[index];
     record(index, { status: 'ABORTED', stop: sc.now, ...stopped, events: recorder?.events });
@@ -139,6 +139,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     let index: number;
     let cursor: Cursor;
     let redriveCount: number | undefined;
+    let abortedWithParent: number | undefined;
     if (redone !== undefined) {
       index = Number(redone);
       cursor = f.redo![redone]!;
@@ -150,7 +151,9 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
         f.children ??= {};
         const known = f.children[redone] ?? { a: sc.now };
         redriveCount = (known.r ?? 0) + 1;
-        f.children[redone] = { ...known, r: redriveCount, d: sc.now };
+        const { e: _ended, x: closedAt, ...rest } = known;
+        f.children[redone] = { ...rest, r: redriveCount, d: sc.now };
+        abortedWithParent = closedAt;
       }
     } else {
       index = f.next++;
@@ -158,6 +161,10 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     }
     if (spec.kind === 'Map' && !spec.silent) sc.recorder.add('MapIterationStarted', { mapIterationStartedEventDetails: { index, name } });
     const frame = frameOf(index);
+    if (abortedWithParent !== undefined && frame.recorder) {
+      // Recorded now, dated when it happened: the parent's close.
+      frame.recorder.add('ExecutionAborted', { executionAbortedEventDetails: {} }, 0).timestamp = abortedWithParent;
+    }
     if (redriveCount !== undefined) frame.recorder?.add('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount } });
     settle(index, await sc.runFrame(spec.scopeOf(index), cursor, { kind: 'start' }, [...sc.path, index], frame), true, frame);
   }
@@ -172,7 +179,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
       // AWS records an abort with no event before it as its cause.
       const recorder = frameOf(Number(index)).recorder;
       recorder?.add('ExecutionAborted', { executionAbortedEventDetails: {} }, 0);
-      historyGoesOn(Number(index), recorder);
+      historyGoesOn(Number(index), recorder, true);
       record(Number(index), { status: 'ABORTED', stop: sc.now, events: recorder?.events });
     }
     return { kind: 'failed', ...failure, fanout: f };
