@@ -14,7 +14,7 @@ import {
 import { childHistory, decodeChildEvents, encodeChildEvents } from './map-child-history.js';
 import { redriveCursor } from './redrive.js';
 import { step } from './step.js';
-import type { Cursor, HistoryEvent, Wake } from './types.js';
+import type { Cursor, HistoryEvent, MapRunUpdate, Wake } from './types.js';
 
 const RUN = 'arn:aws:states:us-east-1:123456789012:mapRun:orders/Fan:0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d';
 
@@ -243,6 +243,34 @@ describe('map run children: what the interpreter reports', () => {
     const stale = await run(strict, [1, 2], { ...stop, path: [5] }, first.result.cursor, 1500);
     expect(stale.children).toEqual([]);
     expect(stale.result.cursor?.fanout).toMatchObject({ failed: 0, done: 0 });
+  });
+
+  it('an EXPRESS child that waits past five minutes times out: the Map wakes at its deadline and counts it', async () => {
+    const def = distributed('EXPRESS', true);
+    const slow: StateMachineDefinition = JSON.parse(JSON.stringify(def).replace('"Seconds":1', '"Seconds":600'));
+    const updates: MapRunUpdate[] = [];
+    const step1 = await step(
+      { definition: slow, execution: testExecution([1]), lastEventId: 1, wake: { kind: 'start' }, now: 1000 },
+      { newToken: () => 't', onMapRun: (u) => updates.push(u) },
+    );
+    // The Map waits for its child's Wait (10 minutes) and for the child's deadline (5 minutes).
+    expect(step1.suspensions.map((s) => [s.path, s.suspension])).toEqual([
+      [[0], { kind: 'timer', at: 601_000 }],
+      [[], { kind: 'timer', at: 301_000 }],
+    ]);
+    const deadline = step1.suspensions[1]!;
+    const early = await step(
+      { definition: slow, execution: testExecution([1]), lastEventId: 1 + step1.events.length, cursor: step1.cursor!, wake: { kind: 'timer', path: [] }, now: 200_000 },
+      { newToken: () => 't' },
+    );
+    expect(early.cursor?.fanout).toMatchObject({ failed: 0 });
+    const late = await step(
+      { definition: slow, execution: testExecution([1]), lastEventId: 1 + step1.events.length, cursor: { ...step1.cursor!, wake: deadline.wake }, wake: { kind: 'timer', path: [] }, now: 301_000 },
+      { newToken: () => 't', onMapRun: (u) => updates.push(u) },
+    );
+    // Tolerated (up to 5 failures): the Map succeeds, its run counting one child timed out.
+    expect(late.closing?.status).toBe('SUCCEEDED');
+    expect(updates.at(-1)?.counts).toMatchObject({ timedOut: 1, failed: 0, succeeded: 0, total: 1 });
   });
 
   it('a child sees itself in the context object', async () => {

@@ -32,6 +32,8 @@ function redriveFanout(f: Fanout, closedAt: number | undefined): Fanout {
   delete out.failedFrames;
   delete out.errors;
   delete out.stopped;
+  delete out.timedOut;
+  delete out.deadlines;
   if (Object.keys(redo).length > 0) out.redo = redo;
   else delete out.redo;
   if (f.mapRun) out.mapRun = { ...f.mapRun, redriven: true };

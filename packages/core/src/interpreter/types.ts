@@ -96,6 +96,10 @@ export interface Fanout {
   failed: number;
   /** Of the `failed`, the indexes of the distributed Map's children StopExecution aborted (counted and shown as aborted). */
   stopped?: number[];
+  /** Of the `failed`, the indexes of EXPRESS children that ran past their time limit (counted and shown as timed out). */
+  timedOut?: number[];
+  /** EXPRESS children of a distributed Map that wait, by index: when each runs out of time (ms). */
+  deadlines?: Record<string, number>;
   /** Failures a Map tolerates before it fails (absent: none, unless a percentage is set). */
   toleratedCount?: number;
   toleratedPercentage?: number;

@@ -26,7 +26,7 @@ export interface WriterSpec {
   WriterConfig?: { OutputType?: string; Transformation?: string };
 }
 
-export type ChildStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'PENDING';
+export type ChildStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'PENDING';
 
 /** The most bytes one result file holds: S3 takes at most 5 GB in one PutObject. */
 export const RESULT_FILE_MAX_BYTES = 5 * 1024 ** 3;
@@ -172,7 +172,7 @@ export async function writeResults(
   const transformation = spec.WriterConfig?.Transformation ?? 'NONE';
   const files: Record<'FAILED' | 'PENDING' | 'SUCCEEDED', { Key: string; Size: number }[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
   const groups: Record<keyof typeof files, ChildOutcome[]> = { FAILED: [], PENDING: [], SUCCEEDED: [] };
-  for (const c of children) groups[c.status === 'ABORTED' ? 'FAILED' : c.status].push(c);
+  for (const c of children) groups[c.status === 'ABORTED' || c.status === 'TIMED_OUT' ? 'FAILED' : c.status].push(c);
   try {
     for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
       if (groups[status].length === 0) continue;

@@ -30,6 +30,9 @@ export type FanoutProgress =
   /** `more`: children are left to start but the step's budget ran out. */
   | { kind: 'waiting'; fanout: Fanout; more: boolean };
 
+/** How long an EXPRESS execution may run, a Distributed Map's EXPRESS child too (AWS's five minutes). */
+export const EXPRESS_LIMIT_MS = 300_000;
+
 export const TOLERANCE_EXCEEDED = { error: 'States.ExceedToleratedFailureThreshold', cause: 'The specified tolerated failure threshold was exceeded' };
 
 /** Advances the children: the woken one first, then new ones while concurrency and budget allow. */
@@ -66,11 +69,16 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     }
     if (stopped) f.times[2 * index + 1] = now;
   };
+  // An EXPRESS child that waits has until its deadline; the Map wakes then (waitingOutcome).
+  const expressLimit = spec.silent && !spec.records && f.mapRun !== undefined;
+  if (fanout.deadlines) f.deadlines = { ...fanout.deadlines };
   const settle = (index: number, result: FrameResult, started: boolean, frame: FrameOptions) => {
     const recorder = frame.recorder;
     timed(index, started, result.kind !== 'suspended');
+    if (result.kind !== 'suspended' && f.deadlines) delete f.deadlines[index];
     if (result.kind === 'suspended') {
       f.running[index] = result.cursor;
+      if (started && expressLimit && f.deadlines?.[index] === undefined) f.deadlines = { ...f.deadlines, [index]: sc.now + EXPRESS_LIMIT_MS };
       if (started) track(index);
       historyGoesOn(index, recorder);
       if (started || (recorder?.events.length ?? 0) > 0) record(index, { status: 'RUNNING', events: recorder?.events });
@@ -104,6 +112,18 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
    * StopExecution of a distributed Map's running child: it ends ABORTED where it stood (a redrive
    * resumes it there) and counts against the tolerated failures, as a failure does.
    */
+  /** An EXPRESS child past its time limit ends TIMED_OUT and counts against the tolerated failures. */
+  const timeOut = (index: number, child: Cursor) => {
+    timed(index, false, true);
+    delete f.running[index];
+    delete f.deadlines![index];
+    f.failed++;
+    f.timedOut = [...(f.timedOut ?? []), index];
+    f.done++;
+    f.results[index] = null;
+    f.failedFrames = { ...f.failedFrames, [index]: child };
+    if (!tolerated(f)) failure ??= TOLERANCE_EXCEEDED;
+  };
   const stop = (index: number, child: Cursor, detail: { error?: string; cause?: string }) => {
     const recorder = frameOf(index).recorder;
     const stopped = defined({ error: detail.error, cause: detail.cause });
@@ -121,6 +141,13 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
   };
 
   const woken = sc.wake.path;
+  if (f.deadlines && sc.wake.kind === 'timer' && (woken === undefined || woken.length === 0)) {
+    for (const [index, at] of Object.entries(f.deadlines)) {
+      const child = f.running[index];
+      if (!child) delete f.deadlines[index];
+      else if (at <= sc.now) timeOut(Number(index), child);
+    }
+  }
   if (woken && woken.length > 0) {
     const index = woken[0]!;
     const child = f.running[String(index)];
@@ -272,13 +299,14 @@ export function fanoutCounts(f: Fanout, closing?: 'SUCCEEDED' | 'FAILED' | 'ABOR
   const redo = Object.keys(f.redo ?? {}).length;
   const pending = f.total - f.next + redo;
   const stopped = f.stopped?.length ?? 0;
+  const timedOut = f.timedOut?.length ?? 0;
   const aborted = (closing === 'FAILED' || closing === 'ABORTED' ? runningNow : 0) + stopped;
   return {
     pending,
     running: closing ? 0 : runningNow,
     succeeded: f.done - f.failed,
-    failed: f.failed - stopped,
-    timedOut: 0,
+    failed: f.failed - stopped - timedOut,
+    timedOut,
     aborted,
     total: f.total,
     resultsWritten: 0,
@@ -309,9 +337,16 @@ export function newFanout(total: number, inputs: unknown[], maxConcurrency = 0):
   return { total, next: 0, maxConcurrency, inputs, results: [], done: 0, failed: 0, running: {} };
 }
 
-/** A fan-out state still waiting: it comes back on its own `continue` only when the budget, not MaxConcurrency, held children back. */
+/**
+ * A fan-out state still waiting: it comes back on its own `continue` when the budget, not
+ * MaxConcurrency, held children back; else at its first EXPRESS child's deadline, if any.
+ */
 export function waitingOutcome(fanout: Fanout, more: boolean): Outcome {
-  return more ? { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout } } : { kind: 'suspend', patch: { fanout } };
+  if (more) return { kind: 'suspend', suspension: { kind: 'continue' }, patch: { fanout } };
+  const deadlines = Object.values(fanout.deadlines ?? {});
+  if (deadlines.length === 0) return { kind: 'suspend', patch: { fanout } };
+  const at = Math.min(...deadlines);
+  return { kind: 'suspend', suspension: { kind: 'timer', at }, patch: { fanout, until: at } };
 }
 
 function defined(o: { error?: string | undefined; cause?: string | undefined }): { error?: string; cause?: string } {

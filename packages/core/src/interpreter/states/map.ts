@@ -66,7 +66,7 @@ export async function runMap(state: MapState, sc: StateContext): Promise<Outcome
   switch (progress.kind) {
     case 'done': {
       let result: unknown = progress.results;
-      const closed = { ...fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed };
+      const closed = { ...progress.fanout, next: fanout.total, done: fanout.total, running: {}, redo: {}, failed: progress.failed };
       if (distributed && state.ResultWriter !== undefined) {
         const run = runInfo(sc, fanout);
         const children = childOutcomes(progress.fanout, sc.cursor.enteredTime);
@@ -268,7 +268,7 @@ function childOutcomes(f: Fanout, entered: number): ChildOutcome[] {
     if (start != null) child.startTime = entered + start;
     if (stop != null) child.stopTime = entered + stop;
     if (f.failedFrames?.[key]) {
-      child.status = f.stopped?.includes(index) ? 'ABORTED' : 'FAILED';
+      child.status = f.stopped?.includes(index) ? 'ABORTED' : f.timedOut?.includes(index) ? 'TIMED_OUT' : 'FAILED';
       Object.assign(child, f.errors?.[key]);
     } else if (f.running[key]) child.status = 'ABORTED';
     else if (index >= f.next || f.redo?.[key]) child.status = 'PENDING';
