@@ -21,7 +21,7 @@ import { DEFAULT_LOGGING, DEFAULT_TRACING } from './describe-machine.js';
 import { requireStateMachine } from './state-machines.js';
 import { resolveExecutionTarget } from './versions.js';
 import { redriveStatus } from './redrive.js';
-import { childEvents, childStateMachine, describeChild, findChild, listChildren, stopChild } from './map-children.js';
+import { childEvents, childStateMachine, describeChild, findChild, listChildren, settleMapRunPointers, stopChild } from './map-children.js';
 
 type Body = Record<string, unknown>;
 
@@ -264,7 +264,7 @@ export function getExecutionHistory(ctx: ApiContext) {
     // A map run's child keeps its history beside its record; an execution, in a list of its own.
     const child = await findChild(ctx, arn);
     const kept = child && childEvents(child).map((e) => JSON.stringify(e));
-    if (!kept) await requireExecution(ctx, arn);
+    if (!kept) await settleMapRunPointers(ctx, await requireExecution(ctx, arn));
     const historyLength = async () => (kept ? kept.length : ctx.executions.historyLength(arn));
     const historyRange = async (from: number, to: number) => (kept ? kept.slice(from, to + 1) : ctx.executions.historyRange(arn, from, to));
     const reverse = body.reverseOrder === true;

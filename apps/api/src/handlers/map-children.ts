@@ -36,6 +36,16 @@ export async function requireMapRun(ctx: ApiContext, arn: string): Promise<MapRu
   return rec;
 }
 
+/**
+ * The pointers from a map run to its execution are owed by the step that started it and set
+ * just after its commit. A reader about to show map run ARNs (ListMapRuns, the history's
+ * MapRunStarted) sets any still owed first, so every ARN it shows can be described at once.
+ */
+export async function settleMapRunPointers(ctx: ApiContext, rec: ExecutionRecord): Promise<void> {
+  const owed = rec.outbox?.filter(([, o]) => o.t === 'mapRun') ?? [];
+  if (owed.length > 0) await ctx.outbox.drain(rec.arn, owed);
+}
+
 /** A map run's child, found by its ARN. */
 export interface FoundChild {
   arn: string;

@@ -3,13 +3,14 @@ import { frames, type MapRunRecord } from '@redstep/store';
 import { epochSeconds, type ApiContext } from '../context.js';
 import { page, pageToken, str } from './common.js';
 import { requireExecution } from './executions.js';
-import { requireMapRun } from './map-children.js';
+import { requireMapRun, settleMapRunPointers } from './map-children.js';
 
 type Body = Record<string, unknown>;
 
 export function listMapRuns(ctx: ApiContext) {
   return async (body: Body) => {
     const rec = await requireExecution(ctx, str(body, 'executionArn'));
+    await settleMapRunPointers(ctx, rec);
     const scope = `ListMapRuns|${rec.arn}`;
     const { offset, limit } = page(body, scope);
     const all = await ctx.mapRuns.list(rec.arn);
