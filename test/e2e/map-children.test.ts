@@ -228,6 +228,7 @@ describe('Distributed Map children are executions', () => {
     expect((await listAll({ mapRunArn, statusFilter: 'FAILED' })).items).toEqual([]);
     expect((await listAll({ mapRunArn, statusFilter: 'PENDING_REDRIVE' })).items).toEqual([]);
   });
+
   test('StopExecution of a running child aborts it alone; the map run counts it and tolerates it; it is redriven only through its parent', async () => {
     const { sfn } = cluster;
     const definition = {
@@ -277,6 +278,7 @@ describe('Distributed Map children are executions', () => {
     const err = await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: longArn })), 'ExecutionNotRedrivable');
     expect(err.message).toContain(arn);
   });
+
   test("a child running when its parent is stopped shows ABORTED; a redrive of the parent records that abort in the child's history, then runs it again", async () => {
     const { sfn } = cluster;
     const definition = {

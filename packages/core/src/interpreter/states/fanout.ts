@@ -109,16 +109,17 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
   };
 
   /**
-   * StopExecution of a distributed Map's running child: it ends ABORTED where it stood (a redrive
-   * resumes it there) and counts against the tolerated failures, as a failure does.
+   * A running child of a distributed Map ended from outside: aborted by StopExecution (`stopped`)
+   * or, for an EXPRESS one, past its time limit (`timedOut`). It ends where it stood (a redrive
+   * resumes it there) and counts against the tolerated failures, as a failure does, though the
+   * map run counts it apart.
    */
-  /** An EXPRESS child past its time limit ends TIMED_OUT and counts against the tolerated failures. */
-  const timeOut = (index: number, child: Cursor) => {
+  const endFromOutside = (index: number, child: Cursor, how: 'stopped' | 'timedOut') => {
     timed(index, false, true);
     delete f.running[index];
-    delete f.deadlines![index];
+    if (f.deadlines) delete f.deadlines[index];
     f.failed++;
-    f.timedOut = [...(f.timedOut ?? []), index];
+    f[how] = [...(f[how] ?? []), index];
     f.done++;
     f.results[index] = null;
     f.failedFrames = { ...f.failedFrames, [index]: child };
@@ -129,15 +130,8 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     const stopped = defined({ error: detail.error, cause: detail.cause });
     recorder?.add('ExecutionAborted', { executionAbortedEventDetails: stopped }, 0);
     historyGoesOn(index, recorder, true);
-    timed(index, false, true);
-    delete f.running[index];
     record(index, { status: 'ABORTED', stop: sc.now, ...stopped, events: recorder?.events });
-    f.failed++;
-    f.stopped = [...(f.stopped ?? []), index];
-    f.done++;
-    f.results[index] = null;
-    f.failedFrames = { ...f.failedFrames, [index]: child };
-    if (!tolerated(f)) failure ??= TOLERANCE_EXCEEDED;
+    endFromOutside(index, child, 'stopped');
   };
 
   const woken = sc.wake.path;
@@ -145,7 +139,7 @@ export async function advanceFanout(sc: StateContext, spec: FanoutSpec, fanout: 
     for (const [index, at] of Object.entries(f.deadlines)) {
       const child = f.running[index];
       if (!child) delete f.deadlines[index];
-      else if (at <= sc.now) timeOut(Number(index), child);
+      else if (at <= sc.now) endFromOutside(Number(index), child, 'timedOut');
     }
   }
   if (woken && woken.length > 0) {
