@@ -249,7 +249,7 @@ describe('Distributed Map children are executions', () => {
     const { arn } = await start(definition, [{ w: 600 }, { w: 1 }, { w: 1 }]);
     let mapRunArn: string | undefined;
     let held: ExecutionListItem | undefined;
-    for (let i = 0; i < 200 && !held; i++) {
+    for (const until = Date.now() + 60_000; Date.now() < until && !held; ) {
       const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn }));
       mapRunArn = mapRuns?.[0]?.mapRunArn;
       if (mapRunArn) held = (await listAll({ mapRunArn })).items.find((c) => c.status === 'RUNNING' && c.name && c.executionArn);
@@ -262,7 +262,12 @@ describe('Distributed Map children are executions', () => {
 
     const stopped = await sfn.send(new StopExecutionCommand({ executionArn: longArn, error: 'Operator', cause: 'not needed' }));
     expect(stopped.stopDate).toBeInstanceOf(Date);
-    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: longArn }));
+    // The answer waits a few seconds for the worker to record the abort; a loaded machine may take longer.
+    let child = await sfn.send(new DescribeExecutionCommand({ executionArn: longArn }));
+    for (const until = Date.now() + 60_000; child.status === 'RUNNING' && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      child = await sfn.send(new DescribeExecutionCommand({ executionArn: longArn }));
+    }
     expect(child).toMatchObject({ status: 'ABORTED', error: 'Operator', cause: 'not needed', mapRunArn });
     const events = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: longArn }))).events!;
     expect(events.map((e) => e.type)).toEqual(['ExecutionStarted', 'WaitStateEntered', 'ExecutionAborted']);
@@ -293,7 +298,7 @@ describe('Distributed Map children are executions', () => {
     };
     const { arn } = await start(definition, [1]);
     let childArn: string | undefined;
-    for (let i = 0; i < 200 && !childArn; i++) {
+    for (const until = Date.now() + 60_000; Date.now() < until && !childArn; ) {
       const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn: arn }));
       if (mapRuns?.[0]) childArn = (await listAll({ mapRunArn: mapRuns[0].mapRunArn! })).items[0]?.executionArn;
       if (!childArn) await new Promise((r) => setTimeout(r, 50));
@@ -305,7 +310,7 @@ describe('Distributed Map children are executions', () => {
 
     await sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
     let types: string[] = [];
-    for (let i = 0; i < 200 && !types.includes('ExecutionRedriven'); i++) {
+    for (const until = Date.now() + 60_000; Date.now() < until && !types.includes('ExecutionRedriven'); ) {
       types = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: childArn }))).events!.map((e) => e.type!);
       if (!types.includes('ExecutionRedriven')) await new Promise((r) => setTimeout(r, 50));
     }
